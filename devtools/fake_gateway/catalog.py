@@ -1,0 +1,169 @@
+"""The fake gateway's catalog and the query semantics of the affiliate methods."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+CATALOG_FILE = Path(__file__).with_name("catalog.json")
+
+SORT_KEYS = {
+    "SALE_PRICE_ASC": (lambda p: Decimal(p["usd_sale_price"]), False),
+    "SALE_PRICE_DESC": (lambda p: Decimal(p["usd_sale_price"]), True),
+    "LAST_VOLUME_DESC": (lambda p: int(p.get("lastest_volume") or 0), True),
+}
+HOT_MIN_COMMISSION = Decimal(8)
+
+
+class QueryError(ValueError):
+    """A parameter the platform would reject (answered as a business error)."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    products: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    usd_rates: dict[str, Decimal]
+
+    @classmethod
+    def load(cls, path: Path = CATALOG_FILE) -> Catalog:
+        data = json.loads(path.read_text())
+        rates = {code: Decimal(rate) for code, rate in data["usd_rates"].items()}
+        return cls(data["products"], data["categories"], rates)
+
+    # -- methods ---------------------------------------------------------------------
+
+    def search(self, params: dict[str, str], *, hot: bool = False) -> dict[str, Any]:
+        currency = params.get("target_currency", "USD")
+        matches = [p for p in self.products if self._matches(p, params, currency)]
+        if hot:
+            matches = [p for p in matches if _commission(p) >= HOT_MIN_COMMISSION]
+        sort = params.get("sort")
+        if sort:
+            if sort not in SORT_KEYS:
+                raise QueryError(f"Invalid sort: {sort}")
+            key, reverse = SORT_KEYS[sort]
+            matches.sort(key=key, reverse=reverse)
+        page_no = _int_param(params, "page_no", 1)
+        page_size = _int_param(params, "page_size", 20)
+        if page_no < 1 or not 1 <= page_size <= 50:
+            raise QueryError("page_no must be >= 1 and page_size 1-50")
+        window = matches[(page_no - 1) * page_size : page_no * page_size]
+        return {
+            "current_page_no": page_no,
+            "current_record_count": len(window),
+            "total_page_no": -(-len(matches) // page_size),
+            "total_record_count": len(matches),
+            "products": {"product": [self.render(p, params) for p in window]},
+        }
+
+    def details(self, params: dict[str, str]) -> dict[str, Any]:
+        wanted = [i.strip() for i in params.get("product_ids", "").split(",") if i.strip()]
+        if not wanted:
+            raise QueryError("product_ids is required")
+        if len(wanted) > 20:
+            raise QueryError("At most 20 product_ids")
+        by_id = {str(p["product_id"]): p for p in self.products}
+        found = [self.render(by_id[i], params) for i in wanted if i in by_id]
+        return {"current_record_count": len(found), "products": {"product": found}}
+
+    def links(self, params: dict[str, str]) -> dict[str, Any]:
+        tracking_id = params.get("tracking_id")
+        if not tracking_id:
+            raise QueryError("tracking_id is required")
+        sources = [s for s in params.get("source_values", "").split(",") if s]
+        if not sources:
+            raise QueryError("source_values is required")
+        links = [
+            {"promotion_link": promotion_link(source, tracking_id), "source_value": source}
+            for source in sources
+            if "aliexpress." in source
+        ]
+        return {
+            "total_result_count": len(links),
+            "tracking_id": tracking_id,
+            "promotion_links": {"promotion_link": links},
+        }
+
+    def category_tree(self) -> dict[str, Any]:
+        return {
+            "total_result_count": len(self.categories),
+            "categories": {"category": self.categories},
+        }
+
+    # -- rendering as the platform does ---------------------------------------------
+
+    def render(self, product: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        currency = params.get("target_currency", "USD")
+        record = {
+            k: v
+            for k, v in product.items()
+            if not k.startswith("usd_")
+            and k
+            not in ("ship_to", "delivery_days", "target_price_missing", "product_small_image_urls")
+        }
+        record["sale_price"] = product["usd_sale_price"]
+        record["sale_price_currency"] = "USD"
+        if not product.get("target_price_missing"):
+            record["target_sale_price"] = self._convert(product["usd_sale_price"], currency)
+            record["target_sale_price_currency"] = currency
+        if "usd_original_price" in product:
+            record["original_price"] = product["usd_original_price"]
+            record["original_price_currency"] = "USD"
+            record["target_original_price"] = self._convert(product["usd_original_price"], currency)
+            record["target_original_price_currency"] = currency
+        if "product_small_image_urls" in product:
+            record["product_small_image_urls"] = {"string": product["product_small_image_urls"]}
+        if params.get("tracking_id"):
+            record["promotion_link"] = promotion_link(
+                product["product_detail_url"], params["tracking_id"]
+            )
+        return record
+
+    def _convert(self, usd: str, currency: str) -> str:
+        rate = self.usd_rates.get(currency, Decimal(1))
+        return str((Decimal(usd) * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    def _matches(self, product: dict[str, Any], params: dict[str, str], currency: str) -> bool:
+        keywords = params.get("keywords", "").lower().split()
+        title = product["product_title"].lower()
+        if any(word not in title for word in keywords):
+            return False
+        category_ids = [c for c in params.get("category_ids", "").split(",") if c]
+        if category_ids and not {
+            str(product.get("first_level_category_id")),
+            str(product.get("second_level_category_id")),
+        } & set(category_ids):
+            return False
+        cents = int(Decimal(self._convert(product["usd_sale_price"], currency)) * 100)
+        if "min_sale_price" in params and cents < _int_param(params, "min_sale_price", 0):
+            return False
+        if "max_sale_price" in params and cents > _int_param(params, "max_sale_price", 0):
+            return False
+        ship_to = params.get("ship_to_country")
+        if ship_to and product.get("ship_to") and ship_to not in product["ship_to"]:
+            return False
+        days = params.get("delivery_days")
+        return not (
+            days and product.get("delivery_days", 99) > _int_param(params, "delivery_days", 0)
+        )
+
+
+def promotion_link(source: str, tracking_id: str) -> str:
+    token = hashlib.sha256(f"{tracking_id}|{source}".encode()).hexdigest()[:12]
+    return f"https://s.click.aliexpress.com/e/_o{token}"
+
+
+def _commission(product: dict[str, Any]) -> Decimal:
+    return Decimal(str(product.get("commission_rate", "0%")).rstrip("%") or 0)
+
+
+def _int_param(params: dict[str, str], name: str, default: int) -> int:
+    try:
+        return int(params.get(name, default))
+    except ValueError:
+        raise QueryError(f"{name} must be an integer") from None

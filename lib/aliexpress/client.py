@@ -1,0 +1,290 @@
+"""One async client for the AliExpress affiliate API, on ``httpx.AsyncClient``.
+
+The HTTP client is created on first use and reused across the requests of a
+warm instance (keep-alive, pooling). Every call runs under a deadline: each
+attempt is bounded by what is left of it, and retries - only for transient
+failures, with full jitter - never start when they could not finish in time.
+The transport is injectable, so tests run this very code against the fake
+gateway (``httpx.ASGITransport``) without patching anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from lib.aliexpress.errors import (
+    AliExpressAPIError,
+    AliExpressError,
+    BadResponseError,
+    RateLimitedError,
+    TransportError,
+    UpstreamHTTPError,
+    UpstreamTimeoutError,
+)
+from lib.aliexpress.models import (
+    AffiliateLink,
+    Category,
+    Locale,
+    ProductDetail,
+    ProductPage,
+    ProductQuery,
+    RawCategory,
+    RawProduct,
+    RawPromotionLink,
+    to_category,
+    to_int,
+    to_product,
+    to_product_detail,
+    unwrap_list,
+)
+from lib.aliexpress.signing import SignMethod, sign_request
+
+DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
+NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
+_BAN_SECONDS = re.compile(r"(\d+)\s*second")
+
+
+@dataclass(frozen=True)
+class UpstreamCall:
+    """What one business call cost; handed to ``on_call`` for the request log."""
+
+    method: str
+    attempts: int
+    elapsed_ms: float
+    outcome: str  # "ok" or the error code of CONTRACT §2
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with full jitter, for transient failures only."""
+
+    max_attempts: int = 3
+    base_delay: float = 0.2
+    max_delay: float = 2.0
+    # Do not start an attempt with less time than this left: it could only time out.
+    min_attempt_time: float = 0.25
+
+    def backoff(self, attempt: int, rng: Callable[[], float]) -> float:
+        return rng() * min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+
+
+@dataclass
+class AliExpressClient:
+    """The affiliate methods this proxy uses, one Python method each."""
+
+    app_key: str
+    app_secret: str = field(repr=False)
+    api_url: str = DEFAULT_API_URL
+    sign_method: SignMethod = "sha256"
+    tracking_id: str | None = None
+    deadline: float = 20.0  # whole call, retries included (CONTRACT: answer within 25 s)
+    attempt_timeout: float = 8.0
+    connect_timeout: float = 3.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
+    rng: Callable[[], float] = field(default=random.random, repr=False)
+    on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
+    _http: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+
+    # -- affiliate methods ---------------------------------------------------------
+
+    async def query_products(self, query: ProductQuery) -> ProductPage:
+        """``aliexpress.affiliate.product.query``: keyword/category search."""
+        return await self._product_page("aliexpress.affiliate.product.query", query)
+
+    async def query_hot_products(self, query: ProductQuery) -> ProductPage:
+        """``aliexpress.affiliate.hotproduct.query``: high-commission products."""
+        return await self._product_page("aliexpress.affiliate.hotproduct.query", query)
+
+    async def get_product_details(
+        self, product_ids: Sequence[str], locale: Locale
+    ) -> list[ProductDetail]:
+        """``aliexpress.affiliate.productdetail.get`` for up to 20 IDs at once."""
+        result = await self.call(
+            "aliexpress.affiliate.productdetail.get",
+            {
+                "product_ids": ",".join(product_ids),
+                "tracking_id": self.tracking_id,
+                **locale.to_params(),
+            },
+        )
+        raws = _records(result.get("products"), "product", RawProduct)
+        return [to_product_detail(raw) for raw in raws if raw.product_id]
+
+    async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
+        """``aliexpress.affiliate.link.generate``: affiliate links, in request order."""
+        result = await self.call(
+            "aliexpress.affiliate.link.generate",
+            {
+                "promotion_link_type": 0,
+                "source_values": ",".join(urls),
+                "tracking_id": tracking_id,
+            },
+        )
+        raws = _records(result.get("promotion_links"), "promotion_link", RawPromotionLink)
+        by_source = {raw.source_value: raw.promotion_link for raw in raws}
+        return [AffiliateLink(url=url, affiliate_url=by_source.get(url)) for url in urls]
+
+    async def get_categories(self) -> list[Category]:
+        """``aliexpress.affiliate.category.get``: the whole category tree, flat."""
+        result = await self.call("aliexpress.affiliate.category.get", {})
+        raws = _records(result.get("categories"), "category", RawCategory)
+        return [category for category in map(to_category, raws) if category]
+
+    async def _product_page(self, method: str, query: ProductQuery) -> ProductPage:
+        result = await self.call(method, {**query.to_params(), "tracking_id": self.tracking_id})
+        raws = _records(result.get("products"), "product", RawProduct)
+        products = [to_product(raw) for raw in raws if raw.product_id]
+        total = to_int(result.get("total_record_count")) or 0
+        return ProductPage(
+            page=query.page,
+            page_size=query.page_size,
+            total=total,
+            has_more=query.page * query.page_size < total,
+            products=products,
+        )
+
+    # -- the protocol --------------------------------------------------------------
+
+    async def call(
+        self, method: str, params: Mapping[str, object], *, deadline: float | None = None
+    ) -> dict[str, Any]:
+        """Call a business method; the unwrapped ``result`` (``{}`` for no result).
+
+        Raises an :class:`AliExpressError` subclass for every failure.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        ends_at = started + (self.deadline if deadline is None else deadline)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                result = await self._attempt(method, params, ends_at - loop.time())
+            except AliExpressError as error:
+                delay = self._retry_delay(error, attempt)
+                if delay is None or loop.time() + delay + self.retry.min_attempt_time > ends_at:
+                    self._observe(method, attempt, started, error.code)
+                    raise
+                await asyncio.sleep(delay)
+            else:
+                self._observe(method, attempt, started, "ok")
+                return result
+
+    async def _attempt(
+        self, method: str, params: Mapping[str, object], remaining: float
+    ) -> dict[str, Any]:
+        if remaining <= 0:
+            raise UpstreamTimeoutError("AliExpress did not answer within the deadline.")
+        signed = sign_request(
+            method,
+            params,
+            app_key=self.app_key,
+            secret=self.app_secret,
+            sign_method=self.sign_method,
+            timestamp_ms=int(self.clock() * 1000),
+        )
+        limit = min(self.attempt_timeout, remaining)
+        try:
+            async with asyncio.timeout(limit):
+                response = await self._client().post(self.api_url, data=signed)
+        except (TimeoutError, httpx.TimeoutException):
+            raise UpstreamTimeoutError(f"AliExpress did not answer within {limit:.1f} s.") from None
+        except httpx.HTTPError as exc:
+            # The exception text can carry the URL; the class name is enough.
+            raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
+        return parse_response(method, response.status_code, response.content)
+
+    def _retry_delay(self, error: AliExpressError, attempt: int) -> float | None:
+        if not error.retryable or attempt >= self.retry.max_attempts:
+            return None
+        delay = self.retry.backoff(attempt, self.rng)
+        if isinstance(error, RateLimitedError):
+            delay = max(delay, float(error.retry_after))
+        return delay
+
+    def _observe(self, method: str, attempts: int, started: float, outcome: str) -> None:
+        if self.on_call is not None:
+            elapsed = (asyncio.get_running_loop().time() - started) * 1000
+            self.on_call(UpstreamCall(method, attempts, round(elapsed, 1), outcome))
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                transport=self.transport,
+                timeout=httpx.Timeout(self.attempt_timeout, connect=self.connect_timeout),
+                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+                headers={"User-Agent": "aliexpress-gpt-proxy"},
+            )
+        return self._http
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+
+def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]:
+    """Unwrap ``<method>_response.resp_result.result`` or raise the matching error."""
+    if http_status != 200:
+        raise UpstreamHTTPError(http_status)
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise BadResponseError("AliExpress answered with a body that is not JSON.") from None
+    if not isinstance(document, dict):
+        raise BadResponseError("AliExpress answered with an unexpected JSON shape.")
+    if "error_response" in document:
+        raise _api_error(document["error_response"])
+    envelope = document.get(method.replace(".", "_") + "_response")
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("resp_result"), dict):
+        raise BadResponseError(f"AliExpress answered without the {method} envelope.")
+    request_id = _opt_str(envelope.get("request_id"))
+    resp_result = envelope["resp_result"]
+    resp_code = to_int(resp_result.get("resp_code"))
+    if resp_code == NO_RESULT_CODE:
+        return {}
+    if resp_code != 200:
+        raise AliExpressAPIError(
+            str(resp_result.get("resp_code")), str(resp_result.get("resp_msg") or ""), request_id
+        )
+    result = resp_result.get("result")
+    if result is None:
+        return {}
+    if not isinstance(result, dict):
+        raise BadResponseError(f"AliExpress answered {method} with a malformed result.")
+    return result
+
+
+def _api_error(error: object) -> AliExpressAPIError:
+    if not isinstance(error, dict):
+        return AliExpressAPIError("unknown", "malformed error envelope")
+    code = str(error.get("code", "unknown"))
+    sub_code = _opt_str(error.get("sub_code"))
+    message = str(error.get("sub_msg") or error.get("msg") or "")
+    request_id = _opt_str(error.get("request_id"))
+    if "ApiCallLimit" in (code, sub_code) or "frequency" in message.lower():
+        match = _BAN_SECONDS.search(message)
+        retry_after = max(1, int(match.group(1))) if match else 1
+        return RateLimitedError(sub_code or code, message, request_id, retry_after)
+    return AliExpressAPIError(sub_code or code, message, request_id)
+
+
+def _records(value: object, key: str, model: type[Any]) -> list[Any]:
+    return [
+        model.model_validate(item) for item in unwrap_list(value, key) if isinstance(item, dict)
+    ]
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)

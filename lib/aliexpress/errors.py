@@ -1,0 +1,103 @@
+"""Everything that can go wrong talking to AliExpress, as one small hierarchy.
+
+::
+
+    AliExpressError                  502 upstream_error
+    ├── NotConfiguredError           503 not_configured    credentials missing
+    ├── TransportError               502 upstream_error    no usable HTTP answer
+    │   ├── UpstreamTimeoutError     504 upstream_timeout  deadline passed
+    │   └── UpstreamHTTPError        502 upstream_error    5xx / unexpected status
+    ├── BadResponseError             502 upstream_error    HTML, malformed JSON, wrong envelope
+    └── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
+        └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+
+Lower-level failures (httpx exceptions, JSON errors) are translated once, in the
+client. Each class carries ``status`` and ``code`` so the HTTP layer can answer with
+the contract's envelope without knowing AliExpress. Messages never contain
+credentials, signatures or signed URLs.
+"""
+
+from __future__ import annotations
+
+
+class AliExpressError(Exception):
+    """Base class: any failure of an AliExpress call."""
+
+    status: int = 502
+    code: str = "upstream_error"
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotConfiguredError(AliExpressError):
+    """Required configuration is missing; names the variables, never values."""
+
+    status = 503
+    code = "not_configured"
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+        super().__init__("AliExpress is not configured: set " + ", ".join(missing) + ".")
+
+
+class TransportError(AliExpressError):
+    """The gateway could not be reached or gave no usable HTTP answer."""
+
+    retryable = True
+
+
+class UpstreamTimeoutError(TransportError):
+    """AliExpress did not answer within the deadline."""
+
+    status = 504
+    code = "upstream_timeout"
+
+
+class UpstreamHTTPError(TransportError):
+    """The gateway answered with an HTTP status other than 200."""
+
+    def __init__(self, http_status: int) -> None:
+        self.http_status = http_status
+        super().__init__(f"AliExpress gateway answered HTTP {http_status}.")
+        # 5xx is the platform's transient failure; 4xx will not heal on retry.
+        self.retryable = http_status >= 500
+
+
+class BadResponseError(AliExpressError):
+    """The body was not the JSON envelope the platform documents."""
+
+
+class AliExpressAPIError(AliExpressError):
+    """The platform answered with an error envelope or a failing ``resp_code``."""
+
+    def __init__(
+        self,
+        api_code: str,
+        api_message: str,
+        request_id: str | None = None,
+    ) -> None:
+        self.api_code = api_code
+        self.api_message = api_message
+        self.request_id = request_id
+        super().__init__(f"AliExpress API error {api_code}: {api_message}")
+
+
+class RateLimitedError(AliExpressAPIError):
+    """``ApiCallLimit``: the app is banned for ``retry_after`` seconds."""
+
+    status = 429
+    code = "rate_limited"
+    retryable = True
+
+    def __init__(
+        self,
+        api_code: str,
+        api_message: str,
+        request_id: str | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        super().__init__(api_code, api_message, request_id)
+        self.retry_after = retry_after

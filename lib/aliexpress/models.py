@@ -1,0 +1,367 @@
+"""Shapes of the AliExpress affiliate API and of this proxy's compact answers.
+
+``Raw*`` models mirror what the platform sends - loosely typed, because live
+records vary (``product_id`` a number or a string, ``lastest_volume`` (sic) a
+string or a number, any optional field missing). The public models are what the
+GPT reads (CONTRACT §2): small, typed, ``null`` where upstream said nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+# -- conversions -------------------------------------------------------------
+
+
+def percent_to_float(value: object) -> float | None:
+    """``"89.22%"`` -> ``89.22``; missing or unreadable -> ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number else None  # NaN is not a percentage
+
+
+def to_int(value: object) -> int | None:
+    """Upstream counts arrive as ``1523``, ``"1523"`` or ``"1523.0"``."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
+
+
+def amount_to_cents(amount: Decimal) -> int:
+    """A decimal amount in currency units -> integer cents (``12.5`` -> ``1250``)."""
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+Text = Annotated[str | None, BeforeValidator(_text_or_none)]
+
+
+def unwrap_list(value: object, key: str) -> list[Any]:
+    """The platform wraps lists: ``{"product": [...]}``; accept bare lists too."""
+    if isinstance(value, dict):
+        value = value.get(key)
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):  # a single wrapped record
+        return [value]
+    return []
+
+
+# -- product references ----------------------------------------------------------
+
+_PRODUCT_ID = re.compile(r"\d{6,20}")
+_ALIEXPRESS_HOST = re.compile(r"(?:[a-z0-9-]+\.)*aliexpress\.(?:[a-z]{2,3})(?:\.[a-z]{2})?")
+# /item/ID.html, /item/Some-Title/ID.html, /i/ID.html, /store/product/x/STORE_ID.html
+_ITEM_PATH = re.compile(r"/(?:item|i)/(?:[^/]+/)?(\d{6,20})\.html?$")
+_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/\d+_(\d{6,20})\.html?$")
+
+
+def is_aliexpress_url(url: str) -> bool:
+    """True for an absolute http(s) URL on an AliExpress host (any country/subdomain)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return parts.scheme in ("http", "https") and bool(_ALIEXPRESS_HOST.fullmatch(host))
+
+
+def product_id_from_url(url: str) -> str | None:
+    """The product ID in an AliExpress product URL of any common form, else ``None``."""
+    if not is_aliexpress_url(url):
+        return None
+    parts = urlsplit(url.strip())
+    for pattern in (_ITEM_PATH, _STORE_PRODUCT_PATH):
+        match = pattern.search(parts.path)
+        if match:
+            return match.group(1)
+    for key in ("productId", "product_id", "itemId"):
+        for candidate in parse_qs(parts.query).get(key, []):
+            if _PRODUCT_ID.fullmatch(candidate):
+                return candidate
+    return None
+
+
+def parse_product_ref(ref: str) -> str | None:
+    """A product ID from a bare ID or an AliExpress product URL, else ``None``."""
+    ref = ref.strip()
+    if _PRODUCT_ID.fullmatch(ref):
+        return ref
+    return product_id_from_url(ref)
+
+
+# -- what the platform sends -------------------------------------------------------
+
+
+class RawProduct(BaseModel):
+    """One record of ``products.product[]`` as the platform sends it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    product_id: Text = None
+    product_title: Text = None
+    target_sale_price: Text = None
+    target_sale_price_currency: Text = None
+    sale_price: Text = None
+    sale_price_currency: Text = None
+    target_original_price: Text = None
+    target_original_price_currency: Text = None
+    original_price: Text = None
+    original_price_currency: Text = None
+    discount: Text = None
+    evaluate_rate: Text = None
+    lastest_volume: Text = None  # sic: the platform's spelling
+    product_main_image_url: Text = None
+    product_small_image_urls: Any = None
+    product_video_url: Text = None
+    product_detail_url: Text = None
+    promotion_link: Text = None
+    shop_id: Text = None
+    shop_url: Text = None
+    shop_name: Text = None
+    first_level_category_id: Text = None
+    first_level_category_name: Text = None
+    second_level_category_id: Text = None
+    second_level_category_name: Text = None
+    commission_rate: Text = None
+
+
+class RawPromotionLink(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    source_value: Text = None
+    promotion_link: Text = None
+
+
+class RawCategory(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    category_id: Text = None
+    category_name: Text = None
+    parent_category_id: Text = None
+
+
+# -- what this proxy answers -------------------------------------------------------
+
+
+class Money(BaseModel):
+    amount: str = Field(description="Decimal amount exactly as AliExpress sent it.")
+    currency: str | None = Field(description="ISO 4217 code, e.g. USD.")
+
+
+class Shop(BaseModel):
+    id: str | None
+    name: str | None
+    url: str | None
+
+
+class CategoryRef(BaseModel):
+    id: str | None
+    name: str | None
+
+
+class Product(BaseModel):
+    """The compact product a GPT reads. Missing upstream fields are ``null``."""
+
+    id: str
+    title: str | None
+    price: Money | None = Field(description="Current price (target currency).")
+    original_price: Money | None = Field(description="Price before discount.")
+    discount_percent: int | None
+    rating_percent: float | None = Field(description="Positive feedback, 0-100.")
+    orders: int | None = Field(description="Recent sales volume.")
+    image_url: str | None
+    url: str | None = Field(description="Plain AliExpress product page.")
+    affiliate_url: str | None = Field(description="Affiliate link: share this one.")
+    shop: Shop | None
+    category: CategoryRef | None
+    commission_rate_percent: float | None
+
+
+class ProductDetail(Product):
+    images: list[str] = Field(default_factory=list)
+    video_url: str | None = None
+
+
+class ProductPage(BaseModel):
+    page: int
+    page_size: int
+    total: int
+    has_more: bool
+    products: list[Product]
+
+
+class ProductBatch(BaseModel):
+    products: list[ProductDetail]
+    not_found: list[str]
+
+
+class AffiliateLink(BaseModel):
+    url: str = Field(description="The AliExpress URL you sent.")
+    affiliate_url: str | None = Field(description="Tracked affiliate link.")
+
+
+class LinkBatch(BaseModel):
+    links: list[AffiliateLink]
+    tracking_id: str
+
+
+class Category(BaseModel):
+    id: str
+    name: str | None
+    parent_id: str | None
+
+
+class CategoryList(BaseModel):
+    categories: list[Category]
+
+
+def _money(amount: str | None, currency: str | None) -> Money | None:
+    return Money(amount=amount, currency=currency) if amount else None
+
+
+def to_product(raw: RawProduct) -> Product:
+    return Product(**_product_fields(raw))
+
+
+def to_product_detail(raw: RawProduct) -> ProductDetail:
+    images = [
+        url
+        for url in (_text_or_none(v) for v in unwrap_list(raw.product_small_image_urls, "string"))
+        if url
+    ]
+    return ProductDetail(**_product_fields(raw), images=images, video_url=raw.product_video_url)
+
+
+def _product_fields(raw: RawProduct) -> dict[str, Any]:
+    # target_sale_price is the price in the asked currency; some live records
+    # lack it and carry only sale_price, which is still a real price.
+    price = _money(raw.target_sale_price, raw.target_sale_price_currency) or _money(
+        raw.sale_price, raw.sale_price_currency
+    )
+    original = _money(raw.target_original_price, raw.target_original_price_currency) or _money(
+        raw.original_price, raw.original_price_currency
+    )
+    shop = (
+        Shop(id=raw.shop_id, name=raw.shop_name, url=raw.shop_url)
+        if raw.shop_id or raw.shop_name or raw.shop_url
+        else None
+    )
+    if raw.second_level_category_id or raw.second_level_category_name:
+        category = CategoryRef(id=raw.second_level_category_id, name=raw.second_level_category_name)
+    elif raw.first_level_category_id or raw.first_level_category_name:
+        category = CategoryRef(id=raw.first_level_category_id, name=raw.first_level_category_name)
+    else:
+        category = None
+    discount = percent_to_float(raw.discount)
+    return {
+        "id": raw.product_id or "",
+        "title": raw.product_title,
+        "price": price,
+        "original_price": original,
+        "discount_percent": round(discount) if discount is not None else None,
+        "rating_percent": percent_to_float(raw.evaluate_rate),
+        "orders": to_int(raw.lastest_volume),
+        "image_url": raw.product_main_image_url,
+        "url": raw.product_detail_url,
+        "affiliate_url": raw.promotion_link,
+        "shop": shop,
+        "category": category,
+        "commission_rate_percent": percent_to_float(raw.commission_rate),
+    }
+
+
+def to_category(raw: RawCategory) -> Category | None:
+    if not raw.category_id:
+        return None
+    return Category(id=raw.category_id, name=raw.category_name, parent_id=raw.parent_category_id)
+
+
+# -- what callers ask for ------------------------------------------------------------
+
+Sort = Literal["relevance", "price_asc", "price_desc", "orders_desc"]
+SORT_PARAMS: dict[str, str | None] = {
+    "relevance": None,
+    "price_asc": "SALE_PRICE_ASC",
+    "price_desc": "SALE_PRICE_DESC",
+    "orders_desc": "LAST_VOLUME_DESC",
+}
+CURRENCIES: tuple[str, ...] = tuple(
+    "USD GBP CAD EUR UAH MXN TRY RUB BRL AUD INR JPY IDR SEK KRW ILS THB CLP VND".split()
+)
+LANGUAGES: tuple[str, ...] = tuple(
+    "EN RU PT ES FR ID IT TH JA AR VI TR DE HE KO NL PL MX CL IW IN".split()
+)
+DELIVERY_DAYS = (3, 5, 7, 10)
+
+
+class Locale(BaseModel):
+    """Where the shopper is and what they read and pay in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ship_to: str = "US"
+    currency: str = "USD"
+    language: str = "EN"
+
+    def to_params(self) -> dict[str, str]:
+        return {
+            "ship_to_country": self.ship_to,
+            "target_currency": self.currency,
+            "target_language": self.language,
+        }
+
+
+class ProductQuery(BaseModel):
+    """A search (``product.query``) or hot-products (``hotproduct.query``) request."""
+
+    model_config = ConfigDict(frozen=True)
+
+    keywords: str | None = None
+    category_id: int | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 10
+    max_delivery_days: int | None = None
+    locale: Locale = Locale()
+
+    def to_params(self) -> dict[str, object]:
+        """Upstream parameters; ``None`` values are dropped by the signer."""
+        return {
+            "keywords": self.keywords,
+            "category_ids": self.category_id,
+            "min_sale_price": amount_to_cents(self.min_price)
+            if self.min_price is not None
+            else None,
+            "max_sale_price": amount_to_cents(self.max_price)
+            if self.max_price is not None
+            else None,
+            "sort": SORT_PARAMS[self.sort],
+            "page_no": self.page,
+            "page_size": self.page_size,
+            "delivery_days": self.max_delivery_days,
+            **self.locale.to_params(),
+        }

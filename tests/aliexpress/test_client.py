@@ -1,0 +1,273 @@
+"""The real client against the fake gateway: every method, both sign methods, every fault."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from devtools.fake_gateway import FakeGateway, Fault
+from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall
+from lib.aliexpress.errors import (
+    AliExpressAPIError,
+    BadResponseError,
+    RateLimitedError,
+    TransportError,
+    UpstreamHTTPError,
+    UpstreamTimeoutError,
+)
+from lib.aliexpress.models import Locale, ProductQuery
+
+pytestmark = pytest.mark.anyio
+MakeClient = Callable[..., AliExpressClient]
+SIGN_METHODS = pytest.mark.parametrize("sign_method", ["sha256", "md5"])
+
+
+@SIGN_METHODS
+async def test_query_products(make_client: MakeClient, sign_method: str) -> None:
+    client = make_client(sign_method=sign_method)
+    page = await client.query_products(ProductQuery(keywords="phone case", page_size=3))
+    assert page.page == 1 and page.page_size == 3
+    assert len(page.products) == 3
+    assert page.total >= 6 and page.has_more
+    for product in page.products:
+        assert "phone case" in (product.title or "").lower()
+        assert product.affiliate_url and product.affiliate_url.startswith("https://s.click")
+
+
+@SIGN_METHODS
+async def test_query_hot_products(make_client: MakeClient, sign_method: str) -> None:
+    client = make_client(sign_method=sign_method)
+    page = await client.query_hot_products(ProductQuery(page_size=50))
+    assert page.products
+    assert all((p.commission_rate_percent or 0) >= 8 for p in page.products)
+
+
+@SIGN_METHODS
+async def test_get_product_details(
+    make_client: MakeClient, gateway: FakeGateway, sign_method: str
+) -> None:
+    ids = [str(p["product_id"]) for p in gateway.catalog.products[:3]] + ["1005000000000000"]
+    details = await make_client(sign_method=sign_method).get_product_details(
+        ids, Locale(currency="EUR")
+    )
+    assert [d.id for d in details] == ids[:3]
+    assert all(d.price is None or d.price.currency in ("EUR", "USD") for d in details)
+
+
+@SIGN_METHODS
+async def test_generate_links(make_client: MakeClient, sign_method: str) -> None:
+    urls = ["https://www.aliexpress.com/item/1005006123456789.html", "https://aliexpress.ru/"]
+    links = await make_client(sign_method=sign_method).generate_links(urls, "my_tracking")
+    assert [link.url for link in links] == urls
+    assert all(
+        link.affiliate_url and "s.click.aliexpress.com" in link.affiliate_url for link in links
+    )
+
+
+@SIGN_METHODS
+async def test_get_categories(make_client: MakeClient, sign_method: str) -> None:
+    categories = await make_client(sign_method=sign_method).get_categories()
+    top = [c for c in categories if c.parent_id is None]
+    assert len(top) >= 6
+    assert any(c.parent_id == "509" for c in categories)
+
+
+async def test_search_parameters_reach_the_gateway(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    query = ProductQuery(
+        keywords="case",
+        min_price=Decimal("12.5"),
+        max_price=Decimal(30),
+        sort="price_asc",
+        page=2,
+        page_size=2,
+        max_delivery_days=7,
+        locale=Locale(ship_to="GB", currency="GBP"),
+    )
+    await make_client().query_products(query)
+    sent = gateway.calls[-1]
+    assert sent["min_sale_price"] == "1250" and sent["max_sale_price"] == "3000"
+    assert sent["sort"] == "SALE_PRICE_ASC" and sent["delivery_days"] == "7"
+    assert sent["page_no"] == "2" and sent["ship_to_country"] == "GB"
+    assert sent["target_currency"] == "GBP" and sent["tracking_id"] == "gpt_proxy_test"
+
+
+async def test_price_sort_and_range_are_honoured(make_client: MakeClient) -> None:
+    page = await make_client().query_products(
+        ProductQuery(
+            min_price=Decimal(10),
+            max_price=Decimal(40),
+            sort="price_desc",
+            page_size=50,
+            category_id=509,
+        )
+    )
+    prices = [Decimal(p.price.amount) for p in page.products if p.price]
+    assert prices == sorted(prices, reverse=True)
+    assert all(Decimal(10) <= price <= Decimal(40) for price in prices)
+
+
+async def test_no_result_is_an_empty_page(make_client: MakeClient) -> None:
+    page = await make_client().query_products(ProductQuery(keywords="zzzz-no-such-thing"))
+    assert page.products == [] and page.total == 0 and not page.has_more
+
+
+async def test_wrong_secret_gets_incomplete_signature(make_client: MakeClient) -> None:
+    with pytest.raises(AliExpressAPIError) as caught:
+        await make_client(app_secret="not-the-secret").get_categories()
+    assert caught.value.api_code == "IncompleteSignature"
+    assert caught.value.status == 502
+
+
+async def test_wrong_app_key_is_an_api_error(make_client: MakeClient) -> None:
+    with pytest.raises(AliExpressAPIError, match="InvalidAppKey"):
+        await make_client(app_key="nobody").get_categories()
+
+
+async def test_stale_timestamp_is_rejected(make_client: MakeClient) -> None:
+    client = make_client(clock=lambda: time.time() - 3600)
+    with pytest.raises(AliExpressAPIError, match="InvalidTimestamp"):
+        await client.get_categories()
+
+
+FAULTS = [
+    (Fault.SLOW, UpstreamTimeoutError, 504),
+    (Fault.HTTP_500, UpstreamHTTPError, 502),
+    (Fault.HTTP_503, UpstreamHTTPError, 502),
+    (Fault.HTML_PAGE, BadResponseError, 502),
+    (Fault.MALFORMED_JSON, BadResponseError, 502),
+    (Fault.WRONG_ENVELOPE, BadResponseError, 502),
+    (Fault.INCOMPLETE_SIGNATURE, AliExpressAPIError, 502),
+    (Fault.API_CALL_LIMIT, RateLimitedError, 429),
+    (Fault.BUSINESS_ERROR, AliExpressAPIError, 502),
+    (Fault.ISV_ERROR, AliExpressAPIError, 502),
+]
+
+
+@pytest.mark.parametrize(("fault", "error", "status"), FAULTS, ids=[f[0].value for f in FAULTS])
+async def test_each_fault_surfaces_as_its_error_within_the_deadline(
+    make_client: MakeClient, gateway: FakeGateway, fault: Fault, error: type, status: int
+) -> None:
+    gateway.faults.inject(fault, times=None)
+    deadline = 0.6
+    client = make_client(deadline=deadline, attempt_timeout=0.25)
+    started = time.monotonic()
+    with pytest.raises(error) as caught:
+        await client.query_products(ProductQuery(keywords="phone"))
+    elapsed = time.monotonic() - started
+    assert type(caught.value) is error
+    assert caught.value.status == status
+    assert elapsed < deadline + 0.2
+
+
+async def test_transient_fault_is_retried_then_succeeds(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    calls: list[UpstreamCall] = []
+    gateway.faults.inject(Fault.HTTP_503, times=2)
+    page = await make_client(on_call=calls.append).query_products(ProductQuery(keywords="phone"))
+    assert page.products
+    assert len(gateway.calls) == 3
+    assert calls == [
+        UpstreamCall("aliexpress.affiliate.product.query", 3, calls[0].elapsed_ms, "ok")
+    ]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [Fault.INCOMPLETE_SIGNATURE, Fault.BUSINESS_ERROR, Fault.HTML_PAGE, Fault.WRONG_ENVELOPE],
+)
+async def test_permanent_faults_are_not_retried(
+    make_client: MakeClient, gateway: FakeGateway, fault: Fault
+) -> None:
+    gateway.faults.inject(fault, times=None)
+    with pytest.raises(Exception):  # noqa: B017 - the type is checked in the matrix above
+        await make_client().get_categories()
+    assert len(gateway.calls) == 1
+
+
+async def test_rate_limit_is_retried_only_when_the_ban_fits_the_deadline(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.API_CALL_LIMIT, times=1)
+    # The ban lasts 1 s: with a 0.8 s deadline there is no time to wait it out.
+    with pytest.raises(RateLimitedError) as caught:
+        await make_client(deadline=0.8).get_categories()
+    assert caught.value.retry_after == 1
+    assert len(gateway.calls) == 1
+
+
+async def test_rate_limit_waits_out_a_short_ban(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.API_CALL_LIMIT, times=1)
+    categories = await make_client(deadline=3.0).get_categories()
+    assert categories and len(gateway.calls) == 2
+
+
+async def test_attempts_are_bounded(make_client: MakeClient, gateway: FakeGateway) -> None:
+    gateway.faults.inject(Fault.HTTP_500, times=None)
+    client = make_client(retry=RetryPolicy(max_attempts=4, base_delay=0.001), deadline=5.0)
+    with pytest.raises(UpstreamHTTPError):
+        await client.get_categories()
+    assert len(gateway.calls) == 4
+
+
+async def test_connection_refused_is_a_transport_error(make_client: MakeClient) -> None:
+    client = make_client(transport=None, api_url="http://127.0.0.1:9/sync", deadline=1.0)
+    with pytest.raises(TransportError) as caught:
+        await client.get_categories()
+    assert type(caught.value) is TransportError
+    assert "127.0.0.1" not in caught.value.message
+    await client.aclose()
+
+
+async def test_http_client_is_created_once_and_reused(make_client: MakeClient) -> None:
+    client = make_client()
+    await client.get_categories()
+    first = client._http
+    await client.get_categories()
+    assert client._http is first is not None
+    await client.aclose()
+    assert client._http is None
+
+
+async def test_secret_is_never_sent_or_shown(make_client: MakeClient, gateway: FakeGateway) -> None:
+    client = make_client()
+    await client.get_categories()
+    assert client.app_secret not in repr(client)
+    assert all(client.app_secret not in value for value in gateway.calls[-1].values())
+
+
+async def test_the_whole_call_respects_the_deadline_even_with_retries(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.SLOW, times=None)
+    client = make_client(
+        deadline=0.5, attempt_timeout=0.2, retry=RetryPolicy(max_attempts=10, base_delay=0.01)
+    )
+    started = time.monotonic()
+    with pytest.raises(UpstreamTimeoutError):
+        await client.get_categories()
+    assert time.monotonic() - started < 0.7
+    assert 2 <= len(gateway.calls) <= 3
+
+
+async def test_concurrent_calls_share_one_client(make_client: MakeClient) -> None:
+    client = make_client()
+    pages = await asyncio.gather(
+        *(client.query_products(ProductQuery(keywords="phone")) for _ in range(5))
+    )
+    assert all(page.products for page in pages)
+
+
+def test_client_accepts_an_injected_transport() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+    client = AliExpressClient(app_key="k", app_secret="s", transport=transport)
+    assert client.transport is transport

@@ -1,0 +1,64 @@
+"""Importing lib.aliexpress reads no environment variable and opens no connection."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = r"""
+import os, socket, sys
+# Load what the package itself imports first, so only our modules are watched.
+import json, hmac, hashlib, asyncio, random, re, decimal, dataclasses, urllib.parse
+import httpx, pydantic
+
+touched = []
+LIB = os.path.join(os.getcwd(), "lib") + os.sep
+
+def note(key):
+    # Libraries (pydantic plugin discovery, sysconfig) may look; our code may not.
+    # The direct caller, past this probe's own wrappers and os.py.
+    frame = sys._getframe(2)
+    while frame.f_code.co_filename in ("<string>", os.__file__):
+        frame = frame.f_back
+    if frame.f_code.co_filename.startswith(LIB):
+        touched.append(key)
+
+class WatchedEnviron(type(os.environ)):
+    def __getitem__(self, key):
+        note(key); return super().__getitem__(key)
+    def get(self, key, default=None):
+        note(key); return super().get(key, default)
+    def __contains__(self, key):
+        note(key); return super().__contains__(key)
+watched = WatchedEnviron(os.environ._data, os.environ.encodekey, os.environ.decodekey,
+                         os.environ.encodevalue, os.environ.decodevalue)
+os.environ = watched
+os.getenv = lambda key, default=None: watched.get(key, default)
+
+class NoSocket(socket.socket):
+    def __init__(self, *a, **k):
+        raise AssertionError("a socket was opened at import")
+socket.socket = NoSocket
+
+import lib.aliexpress
+import lib.aliexpress.signing, lib.aliexpress.errors, lib.aliexpress.models, lib.aliexpress.client
+assert "httpx" in sys.modules
+print("ENV", touched)
+"""
+
+
+def test_import_reads_no_env_and_opens_no_connection() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ENV []"
+
+
+def test_package_import_is_light() -> None:
+    code = "import sys, lib.aliexpress; print(sorted({'httpx','pydantic'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,212 @@
+"""Conversions from the platform's loose records to the compact public shapes."""
+
+from decimal import Decimal
+
+import pytest
+
+from lib.aliexpress.models import (
+    Locale,
+    ProductQuery,
+    RawProduct,
+    amount_to_cents,
+    is_aliexpress_url,
+    parse_product_ref,
+    percent_to_float,
+    product_id_from_url,
+    to_int,
+    to_product,
+    to_product_detail,
+    unwrap_list,
+)
+
+PID = "1005006123456789"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://www.aliexpress.com/item/{PID}.html",
+        f"https://www.aliexpress.com/item/{PID}.html?spm=a2g0o.home.0.0&gatewayAdapt=glo2usa",
+        f"http://aliexpress.com/item/{PID}.html",
+        f"https://m.aliexpress.com/item/{PID}.html",
+        f"https://m.aliexpress.com/i/{PID}.html",
+        f"https://es.aliexpress.com/item/{PID}.html#reviews",
+        f"https://pt.aliexpress.com/item/{PID}.html",
+        f"https://aliexpress.ru/item/{PID}.html?sku_id=1234",
+        f"https://www.aliexpress.us/item/{PID}.html",
+        f"https://www.aliexpress.com/item/Phone-Case-Clear/{PID}.html",
+        f"https://www.aliexpress.com/store/product/Some-Name/1234567_{PID}.html",
+        f"https://m.aliexpress.com/item/detail.htm?productId={PID}",
+        f"  https://WWW.AliExpress.com/item/{PID}.html  ",
+    ],
+)
+def test_product_id_from_every_common_url_form(url: str) -> None:
+    assert product_id_from_url(url) == PID
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://www.amazon.com/item/{PID}.html",
+        f"https://aliexpress.com.evil.example/item/{PID}.html",
+        f"https://evil-aliexpress.com/item/{PID}.html",
+        "https://www.aliexpress.com/category/100003109/women-clothing.html",
+        f"ftp://www.aliexpress.com/item/{PID}.html",
+        "https://s.click.aliexpress.com/e/_DkVX8Jt",
+        "not a url",
+        "",
+    ],
+)
+def test_urls_without_a_product_id(url: str) -> None:
+    assert product_id_from_url(url) is None
+
+
+def test_parse_product_ref_takes_ids_and_urls() -> None:
+    assert parse_product_ref(PID) == PID
+    assert parse_product_ref(f" {PID} ") == PID
+    assert parse_product_ref(f"https://www.aliexpress.com/item/{PID}.html") == PID
+    assert parse_product_ref("12ab") is None
+    assert parse_product_ref("1" * 40) is None
+
+
+def test_is_aliexpress_url() -> None:
+    assert is_aliexpress_url("https://s.click.aliexpress.com/e/_DkVX8Jt")
+    assert is_aliexpress_url("https://aliexpress.ru/")
+    assert not is_aliexpress_url("javascript:alert(1)")
+    assert not is_aliexpress_url("https://aliexpress.com@evil.example/")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("89.22%", 89.22),
+        ("7.0%", 7.0),
+        ("100%", 100.0),
+        (" 5 % ", 5.0),
+        (12, 12.0),
+        ("", None),
+        (None, None),
+        ("n/a", None),
+        ("nan%", None),
+        (True, None),
+    ],
+)
+def test_percent_to_float(raw: object, expected: float | None) -> None:
+    assert percent_to_float(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(1523, 1523), ("1523", 1523), ("1523.0", 1523), ("x", None), (None, None)]
+)
+def test_to_int(raw: object, expected: int | None) -> None:
+    assert to_int(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "cents"),
+    [(Decimal("12.5"), 1250), (Decimal(3), 300), (Decimal("0.01"), 1), (Decimal("9.995"), 1000)],
+)
+def test_amount_to_cents(amount: Decimal, cents: int) -> None:
+    assert amount_to_cents(amount) == cents
+
+
+def test_unwrap_list_accepts_wrapped_bare_and_missing() -> None:
+    assert unwrap_list({"product": [1, 2]}, "product") == [1, 2]
+    assert unwrap_list([1], "product") == [1]
+    assert unwrap_list({"product": {"a": 1}}, "product") == [{"a": 1}]
+    assert unwrap_list(None, "product") == []
+    assert unwrap_list("junk", "product") == []
+
+
+FULL_RECORD = {
+    "product_id": 1005006123456789,
+    "product_title": "Clear Phone Case",
+    "target_sale_price": "12.34",
+    "target_sale_price_currency": "EUR",
+    "sale_price": "13.50",
+    "sale_price_currency": "USD",
+    "target_original_price": "20.00",
+    "target_original_price_currency": "EUR",
+    "discount": "38%",
+    "evaluate_rate": "96.5%",
+    "lastest_volume": "1523",
+    "product_main_image_url": "https://ae01.alicdn.com/kf/a.jpg",
+    "product_small_image_urls": {"string": ["https://ae01.alicdn.com/kf/b.jpg"]},
+    "product_video_url": "https://video.example/v.mp4",
+    "product_detail_url": "https://www.aliexpress.com/item/1005006123456789.html",
+    "promotion_link": "https://s.click.aliexpress.com/e/_abc",
+    "shop_id": 912345,
+    "shop_url": "https://www.aliexpress.com/store/912345",
+    "shop_name": "Shop",
+    "first_level_category_id": 509,
+    "first_level_category_name": "Phones",
+    "second_level_category_id": "380230",
+    "second_level_category_name": "Cases",
+    "commission_rate": "7.0%",
+    "some_new_field": {"ignored": True},
+}
+
+
+def test_full_record_to_contract_product() -> None:
+    product = to_product(RawProduct.model_validate(FULL_RECORD))
+    assert product.model_dump() == {
+        "id": "1005006123456789",
+        "title": "Clear Phone Case",
+        "price": {"amount": "12.34", "currency": "EUR"},
+        "original_price": {"amount": "20.00", "currency": "EUR"},
+        "discount_percent": 38,
+        "rating_percent": 96.5,
+        "orders": 1523,
+        "image_url": "https://ae01.alicdn.com/kf/a.jpg",
+        "url": "https://www.aliexpress.com/item/1005006123456789.html",
+        "affiliate_url": "https://s.click.aliexpress.com/e/_abc",
+        "shop": {"id": "912345", "name": "Shop", "url": "https://www.aliexpress.com/store/912345"},
+        "category": {"id": "380230", "name": "Cases"},
+        "commission_rate_percent": 7.0,
+    }
+
+
+def test_detail_adds_images_and_video() -> None:
+    detail = to_product_detail(RawProduct.model_validate(FULL_RECORD))
+    assert detail.images == ["https://ae01.alicdn.com/kf/b.jpg"]
+    assert detail.video_url == "https://video.example/v.mp4"
+
+
+def test_price_falls_back_to_sale_price_with_its_currency() -> None:
+    record = {k: v for k, v in FULL_RECORD.items() if not k.startswith("target_sale")}
+    product = to_product(RawProduct.model_validate(record))
+    assert product.price is not None
+    assert (product.price.amount, product.price.currency) == ("13.50", "USD")
+
+
+def test_missing_fields_are_null_never_invented() -> None:
+    product = to_product(RawProduct.model_validate({"product_id": "42"}))
+    dumped = product.model_dump()
+    assert dumped.pop("id") == "42"
+    assert all(value is None for value in dumped.values())
+
+
+def test_first_level_category_when_second_is_missing() -> None:
+    record = {"product_id": "1", "first_level_category_id": "509", "first_level_category_name": "P"}
+    assert to_product(RawProduct.model_validate(record)).category.model_dump() == {
+        "id": "509",
+        "name": "P",
+    }
+
+
+def test_product_query_to_params() -> None:
+    query = ProductQuery(
+        keywords="case",
+        min_price=Decimal("1.5"),
+        sort="orders_desc",
+        locale=Locale(ship_to="DE", currency="EUR", language="DE"),
+    )
+    params = query.to_params()
+    assert params["min_sale_price"] == 150 and params["max_sale_price"] is None
+    assert params["sort"] == "LAST_VOLUME_DESC"
+    assert (params["ship_to_country"], params["target_currency"], params["target_language"]) == (
+        "DE",
+        "EUR",
+        "DE",
+    )
+    assert ProductQuery().to_params()["sort"] is None  # relevance: no sort sent
