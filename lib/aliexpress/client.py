@@ -123,17 +123,22 @@ class AliExpressClient:
 
     async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
         """``aliexpress.affiliate.link.generate``: affiliate links, in request order."""
+        # source_values is comma-separated: a comma inside a URL must travel as %2C.
+        sources = [url.replace(",", "%2C") for url in urls]
         result = await self.call(
             "aliexpress.affiliate.link.generate",
             {
                 "promotion_link_type": 0,
-                "source_values": ",".join(urls),
+                "source_values": ",".join(sources),
                 "tracking_id": tracking_id,
             },
         )
         raws = _records(result.get("promotion_links"), "promotion_link", RawPromotionLink)
         by_source = {raw.source_value: raw.promotion_link for raw in raws}
-        return [AffiliateLink(url=url, affiliate_url=by_source.get(url)) for url in urls]
+        return [
+            AffiliateLink(url=url, affiliate_url=by_source.get(source))
+            for url, source in zip(urls, sources, strict=True)
+        ]
 
     async def get_categories(self) -> list[Category]:
         """``aliexpress.affiliate.category.get``: the whole category tree, flat."""

@@ -38,9 +38,11 @@ class NotConfiguredError(AliExpressError):
     status = 503
     code = "not_configured"
 
-    def __init__(self, missing: tuple[str, ...]) -> None:
+    def __init__(self, missing: tuple[str, ...] = (), problems: tuple[str, ...] = ()) -> None:
         self.missing = missing
-        super().__init__("AliExpress is not configured: set " + ", ".join(missing) + ".")
+        self.problems = problems
+        parts = [f"set {', '.join(missing)}."] if missing else []
+        super().__init__("AliExpress is not configured: " + " ".join(parts + list(problems)))
 
 
 class TransportError(AliExpressError):

@@ -1,0 +1,109 @@
+"""Configuration from the environment, read lazily and cached per instance.
+
+Nothing here runs at import: :func:`get_settings` reads ``os.environ`` on first
+call (``functools.lru_cache``), so a missing variable can never crash a function
+while it loads. Values are stripped, since a trailing newline pasted into a
+dashboard is common. Standard library only: health imports this.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
+REQUIRED = ("ALIEXPRESS_APP_KEY", "ALIEXPRESS_APP_SECRET")
+# Set only by the local dev server when it serves its bundled fake gateway.
+DEMO_FLAG = "ALIEXPRESS_DEMO_GATEWAY"
+SIGN_METHODS = ("sha256", "md5")
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_key: str | None = None
+    app_secret: str | None = field(default=None, repr=False)
+    tracking_id: str | None = None
+    api_url: str = DEFAULT_API_URL
+    sign_method: str = "sha256"
+    currency: str | None = None
+    language: str | None = None
+    ship_to: str | None = None
+    proxy_api_key: str | None = field(default=None, repr=False)
+    public_base_url: str | None = None
+    demo_gateway: bool = False
+    version: str = "dev"
+    region: str | None = None
+    production_host: str | None = None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Required variables that are unset (names only, never values)."""
+        values = {"ALIEXPRESS_APP_KEY": self.app_key, "ALIEXPRESS_APP_SECRET": self.app_secret}
+        return tuple(name for name in REQUIRED if not values[name])
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Set but unusable values, described without repeating them."""
+        found = []
+        if self.sign_method not in SIGN_METHODS:
+            found.append("ALIEXPRESS_SIGN_METHOD must be sha256 or md5.")
+        if not self.api_url.startswith(("https://", "http://")):
+            found.append("ALIEXPRESS_API_URL must be an http(s) URL.")
+        return tuple(found)
+
+    @property
+    def configured(self) -> bool:
+        return not self.missing and not self.problems
+
+    @property
+    def mode(self) -> str:
+        """``live`` with credentials, ``demo`` on the dev server's fake gateway."""
+        if not self.configured:
+            return "unconfigured"
+        return "demo" if self.demo_gateway else "live"
+
+    def presence(self) -> dict[str, bool]:
+        """Which variables are set, as booleans: safe to show anyone."""
+        return {
+            "ALIEXPRESS_APP_KEY": bool(self.app_key),
+            "ALIEXPRESS_APP_SECRET": bool(self.app_secret),
+            "ALIEXPRESS_TRACKING_ID": bool(self.tracking_id),
+            "ALIEXPRESS_API_URL": self.api_url != DEFAULT_API_URL,
+            "PROXY_API_KEY": bool(self.proxy_api_key),
+            "PUBLIC_BASE_URL": bool(self.public_base_url),
+        }
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    def value(name: str) -> str | None:
+        text = environ.get(name, "").strip()
+        return text or None
+
+    def upper(name: str) -> str | None:
+        text = value(name)
+        return text.upper() if text else None
+
+    return Settings(
+        app_key=value("ALIEXPRESS_APP_KEY"),
+        app_secret=value("ALIEXPRESS_APP_SECRET"),
+        tracking_id=value("ALIEXPRESS_TRACKING_ID"),
+        api_url=value("ALIEXPRESS_API_URL") or DEFAULT_API_URL,
+        sign_method=(value("ALIEXPRESS_SIGN_METHOD") or "sha256").lower(),
+        currency=upper("ALIEXPRESS_CURRENCY"),
+        language=upper("ALIEXPRESS_LANGUAGE"),
+        ship_to=upper("ALIEXPRESS_SHIP_TO"),
+        proxy_api_key=value("PROXY_API_KEY"),
+        public_base_url=(value("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        demo_gateway=value(DEMO_FLAG) == "1",
+        version=value("VERCEL_GIT_COMMIT_SHA") or "dev",
+        region=value("VERCEL_REGION"),
+        production_host=value("VERCEL_PROJECT_PRODUCTION_URL"),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this instance (environment variables do not change in one)."""
+    return load_settings(os.environ)

@@ -1,0 +1,173 @@
+"""Wiring for the data functions (products, links, categories).
+
+The one module that knows both ``lib.aliexpress`` and ``lib.http``: it builds
+each data function's FastAPI app with the shared error envelope, request
+context and bearer auth, and declares the dependencies handlers use once
+(``Annotated`` aliases), so tests can swap them with ``dependency_overrides``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+import httpx
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi.security import HTTPBearer
+
+from lib.aliexpress.client import AliExpressClient, UpstreamCall
+from lib.aliexpress.errors import AliExpressError, NotConfiguredError
+from lib.aliexpress.models import CURRENCIES, LANGUAGES, Locale
+from lib.config import Settings, get_settings
+from lib.http.auth import check_api_key
+from lib.http.context import RequestContext, annotate
+from lib.http.fastapi_errors import install_error_handlers
+
+
+async def settings_dependency() -> Settings:
+    # async: FastAPI would run a plain function in a worker thread on every request.
+    return get_settings()
+
+
+SettingsDep = Annotated[Settings, Depends(settings_dependency)]
+
+# Declared so the generated OpenAPI carries the bearer scheme; the check itself is
+# check_api_key's constant-time comparison of the raw header.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ProxyApiKey",
+    description="Required when the deployment sets PROXY_API_KEY.",
+)
+
+
+async def require_api_key(
+    request: Request,
+    settings: SettingsDep,
+    _credentials: Annotated[object, Security(_bearer)] = None,
+) -> None:
+    check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
+
+
+def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAPI:
+    app = FastAPI(
+        title=f"AliExpress GPT proxy - {function}",
+        summary=summary,
+        version="1.0.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # the public spec is api/openapi_gpt.py
+        dependencies=[Depends(require_api_key)],
+    )
+    app.include_router(router)
+    install_error_handlers(app, (AliExpressError,))
+    app.add_middleware(RequestContext, function=function)
+    return app
+
+
+# -- the AliExpress client -------------------------------------------------------------
+
+
+def _log_upstream(call: UpstreamCall) -> None:
+    annotate(
+        upstream_method=call.method,
+        upstream_ms=call.elapsed_ms,
+        upstream_attempts=call.attempts,
+        upstream_outcome=call.outcome,
+    )
+
+
+class ClientProvider:
+    """One pooled client per instance, made on first use.
+
+    Pools belong to an event loop: if the loop changes (tests start one per
+    client), a new client is made rather than reusing sockets of a dead loop.
+    """
+
+    def __init__(
+        self, transport: httpx.AsyncBaseTransport | None = None, **client_options: Any
+    ) -> None:
+        self.transport = transport  # None: the network; tests pass the fake gateway
+        self.client_options = client_options  # deadline, attempt_timeout, retry
+        self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
+
+    def get(self, settings: Settings) -> AliExpressClient:
+        if not settings.configured:
+            raise NotConfiguredError(settings.missing, settings.problems)
+        loop = asyncio.get_running_loop()
+        if self._slot is not None and self._slot[0] is loop and self._slot[1] == settings:
+            return self._slot[2]
+        assert settings.app_key is not None and settings.app_secret is not None
+        client = AliExpressClient(
+            app_key=settings.app_key,
+            app_secret=settings.app_secret,
+            api_url=settings.api_url,
+            sign_method=settings.sign_method,  # type: ignore[arg-type] - checked by .configured
+            tracking_id=settings.tracking_id,
+            on_call=_log_upstream,
+            transport=self.transport,
+            **self.client_options,
+        )
+        self._slot = (loop, settings, client)
+        return client
+
+
+_clients = ClientProvider()
+
+
+async def get_client_provider() -> ClientProvider:
+    return _clients
+
+
+async def get_client(
+    settings: SettingsDep,
+    provider: Annotated[ClientProvider, Depends(get_client_provider)],
+) -> AliExpressClient:
+    return provider.get(settings)
+
+
+ClientDep = Annotated[AliExpressClient, Depends(get_client)]
+
+
+# -- parameters shared by several routes ----------------------------------------------
+
+Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+
+
+async def get_locale(
+    settings: SettingsDep,
+    ship_to: Annotated[
+        str | None,
+        Query(
+            pattern="^[A-Za-z]{2}$",
+            description="Destination country, ISO 3166-1 alpha-2 (e.g. US, GB, DE). "
+            "Prices and availability depend on it.",
+            examples=["US"],
+        ),
+    ] = None,
+    currency: Annotated[
+        Currency | None,
+        Query(description="Currency of the returned prices.", examples=["USD"]),
+    ] = None,
+    language: Annotated[
+        Language | None,
+        Query(description="Language of product titles.", examples=["EN"]),
+    ] = None,
+) -> Locale:
+    """The caller's locale, else the deployment's defaults, else US/USD/EN."""
+    resolved_currency = currency or settings.currency or "USD"
+    resolved_language = language or settings.language or "EN"
+    resolved_ship_to = (ship_to or settings.ship_to or "US").upper()
+    problems = []
+    if resolved_currency not in CURRENCIES:
+        problems.append("ALIEXPRESS_CURRENCY must be one of " + ", ".join(CURRENCIES) + ".")
+    if resolved_language not in LANGUAGES:
+        problems.append("ALIEXPRESS_LANGUAGE must be one of " + ", ".join(LANGUAGES) + ".")
+    if len(resolved_ship_to) != 2 or not resolved_ship_to.isalpha():
+        problems.append("ALIEXPRESS_SHIP_TO must be a two-letter country code.")
+    if problems:
+        raise NotConfiguredError(problems=tuple(problems))
+    return Locale(ship_to=resolved_ship_to, currency=resolved_currency, language=resolved_language)
+
+
+LocaleDep = Annotated[Locale, Depends(get_locale)]

@@ -1,0 +1,83 @@
+"""The contract's error envelope and the problems a handler can raise.
+
+``{"error": {"code": "...", "message": "...", "request_id": "..."}}``
+
+Any exception with ``status``, ``code`` and ``message`` attributes is a
+*problem* and is answered with its own status; that is how errors from other
+layers (``lib.aliexpress.errors``) reach the caller without this module knowing
+them. ``retry_after`` (seconds), when present, becomes a ``Retry-After`` header.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Problem(Protocol):
+    status: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ProblemDetails:
+    """A problem built from parts (validation errors, framework 404/405)."""
+
+    status: int
+    code: str
+    message: str
+
+
+class HTTPProblem(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(HTTPProblem):
+    status = 422
+    code = "invalid_request"
+
+
+class Unauthorized(HTTPProblem):
+    status = 401
+    code = "unauthorized"
+
+
+class NotFound(HTTPProblem):
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(HTTPProblem):
+    status = 405
+    code = "method_not_allowed"
+
+
+class NotConfigured(HTTPProblem):
+    status = 503
+    code = "not_configured"
+
+
+def error_document(code: str, message: str, request_id: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message, "request_id": request_id}}
+
+
+def error_body(code: str, message: str, request_id: str) -> bytes:
+    return json.dumps(error_document(code, message, request_id)).encode()
+
+
+def problem_headers(problem: Problem) -> dict[str, str]:
+    headers = {}
+    retry_after = getattr(problem, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(int(retry_after))
+    if problem.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return headers

@@ -1,0 +1,1 @@
+"""Route handlers of each function; ``api/<name>.py`` only builds the app."""

@@ -1,0 +1,79 @@
+"""Health (``api/health.py``): standard library only at load, so it stays the
+lightest function and answers even when nothing else can.
+
+``GET /api/health`` (alias ``/health``) reports mode, version, region and which
+configuration is present, as booleans. ``?deep=1`` - behind the API key when one
+is set - makes one cheap signed upstream call and reports whether credentials and
+signing work, and how long it took.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from lib.config import Settings, get_settings
+from lib.http.auth import check_api_key
+from lib.http.plain import Request, Response, json_response
+
+DEEP_CHECK_METHOD = "aliexpress.affiliate.category.get"
+DEEP_CHECK_DEADLINE = 10.0
+
+
+async def health(request: Request) -> Response:
+    settings = get_settings()
+    document: dict[str, Any] = {
+        "status": "ok",
+        "mode": settings.mode,
+        "version": settings.version,
+        "region": settings.region,
+        "config": settings.presence(),
+        "missing": list(settings.missing),
+        "problems": list(settings.problems),
+    }
+    if request.param("deep") in ("1", "true", "yes"):
+        check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
+        upstream = await deep_check(settings)
+        document["upstream"] = upstream
+        if not upstream["ok"]:
+            document["status"] = "degraded"
+    return json_response(200, document, {"cache-control": "no-store"})
+
+
+async def deep_check(settings: Settings) -> dict[str, Any]:
+    """One signed ``category.get`` call: proves key, secret, signing and the route."""
+    if not settings.configured:
+        return _failure("not_configured", "Credentials are not configured.", None)
+    # Imported here so a plain health check never pays for httpx.
+    from lib.aliexpress.client import AliExpressClient
+    from lib.aliexpress.errors import AliExpressError
+
+    assert settings.app_key is not None and settings.app_secret is not None
+    client = AliExpressClient(
+        app_key=settings.app_key,
+        app_secret=settings.app_secret,
+        api_url=settings.api_url,
+        sign_method=settings.sign_method,  # type: ignore[arg-type] - checked by .configured
+        deadline=DEEP_CHECK_DEADLINE,
+    )
+    started = time.perf_counter()
+    try:
+        await client.call(DEEP_CHECK_METHOD, {})
+    except AliExpressError as error:
+        return _failure(error.code, error.message, _elapsed_ms(started))
+    finally:
+        await client.aclose()
+    return {"ok": True, "method": DEEP_CHECK_METHOD, "latency_ms": _elapsed_ms(started)}
+
+
+def _failure(code: str, message: str, latency_ms: float | None) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "method": DEEP_CHECK_METHOD,
+        "latency_ms": latency_ms,
+        "error": {"code": code, "message": message},
+    }
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

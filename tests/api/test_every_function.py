@@ -1,0 +1,114 @@
+"""What every function owes every caller: envelope, request id, auth, no-config 503."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.api.conftest import API_KEY, FULL_CONFIG, Caller, assert_error
+
+pytestmark = pytest.mark.anyio
+
+DATA_ROUTES = [
+    ("products", "/api/products/search?q=phone"),
+    ("products", "/api/products/hot"),
+    ("products", "/api/products/1005006100000000"),
+    ("products", "/api/products?ids=1005006100000000"),
+    ("links", "/api/links?url=https://www.aliexpress.com/item/1005006123456789.html"),
+    ("categories", "/api/categories"),
+]
+FUNCTIONS = ["health", "products", "links", "categories"]
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+async def test_no_configuration_gives_503_naming_the_variables(
+    call: Caller, env, function: str, path: str
+) -> None:
+    env()
+    error = assert_error(await call(function, path), 503, "not_configured")
+    assert "ALIEXPRESS_APP_KEY" in error["message"]
+    assert "ALIEXPRESS_APP_SECRET" in error["message"]
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer wrong-key",
+        f"Basic {API_KEY}",
+        f"bearer {API_KEY}x",
+        f"Bearer {API_KEY} extra",
+        f"Bearer {API_KEY[:-1]}",
+    ],
+)
+async def test_data_routes_need_the_bearer_key_when_set(
+    call: Caller, env, function: str, path: str, authorization: str | None
+) -> None:
+    env(**FULL_CONFIG, PROXY_API_KEY=API_KEY)
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = await call(function, path, headers=headers)
+    error = assert_error(response, 401, "unauthorized")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert API_KEY not in json.dumps(error)
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+async def test_data_routes_pass_with_the_right_key(
+    call: Caller, env, function: str, path: str
+) -> None:
+    env(**FULL_CONFIG, PROXY_API_KEY=API_KEY)
+    response = await call(function, path, headers={"Authorization": f"Bearer {API_KEY}"})
+    assert response.status_code in (200, 404), response.text  # 404: unknown product id
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+async def test_data_routes_are_open_without_a_key(
+    call: Caller, configured: None, function: str, path: str
+) -> None:
+    response = await call(function, path)
+    assert response.status_code in (200, 404), response.text
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("path", ["/", "/nope", "/api/other", "/api/products/search/extra"])
+async def test_unknown_routes_are_404_in_the_envelope(
+    call: Caller, configured: None, function: str, path: str
+) -> None:
+    assert_error(await call(function, path), 404, "not_found")
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+async def test_vercel_request_id_is_used_when_present(
+    call: Caller, configured: None, function: str
+) -> None:
+    vercel_id = "sin1::iad1::abcde-1700000000000-0123456789ab"
+    response = await call(function, "/nope", headers={"x-vercel-id": vercel_id})
+    assert response.headers["x-request-id"] == vercel_id
+    assert response.json()["error"]["request_id"] == vercel_id
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+async def test_hostile_vercel_id_is_replaced(call: Caller, configured: None, function: str) -> None:
+    response = await call(function, "/nope", headers={"x-vercel-id": "x" * 300})
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_one_json_log_line_per_request(call: Caller, configured: None, capsys) -> None:
+    capsys.readouterr()
+    response = await call(
+        "products", "/api/products/search?q=phone", headers={"x-vercel-id": "sin1::req-1"}
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["function"] == "products"
+    assert line["route"] == "/api/products/search"
+    assert line["status"] == response.status_code == 200
+    assert line["request_id"] == "sin1::req-1"
+    assert line["upstream_method"] == "aliexpress.affiliate.product.query"
+    assert line["upstream_outcome"] == "ok"
+    assert line["upstream_ms"] >= 0 and line["latency_ms"] >= line["upstream_ms"]

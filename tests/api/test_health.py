@@ -1,0 +1,111 @@
+"""api/health.py: mode, version, config presence, deep check; always loads, always 200."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from devtools.fake_gateway import FakeGateway
+from devtools.fake_gateway.server import serve_in_thread
+from tests.api.conftest import API_KEY, FULL_CONFIG, Caller, assert_error
+
+pytestmark = pytest.mark.anyio
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/health", "/health/"])
+async def test_health_answers_on_canonical_and_alias_paths(call: Caller, env, path: str) -> None:
+    env(**FULL_CONFIG, VERCEL_GIT_COMMIT_SHA="abc123", VERCEL_REGION="sin1")
+    response = await call("health", path)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["mode"] == "live"
+    assert (body["version"], body["region"]) == ("abc123", "sin1")
+    assert body["config"]["ALIEXPRESS_APP_SECRET"] is True
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_unconfigured_health_reports_missing_names_only(call: Caller, env) -> None:
+    env()
+    response = await call("health", "/api/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["mode"] == "unconfigured"
+    assert body["version"] == "dev"
+    assert body["missing"] == ["ALIEXPRESS_APP_KEY", "ALIEXPRESS_APP_SECRET"]
+    assert set(body["config"].values()) == {False}
+
+
+async def test_demo_mode_when_the_dev_server_serves_the_fake(call: Caller, env) -> None:
+    env(**FULL_CONFIG, ALIEXPRESS_DEMO_GATEWAY="1")
+    assert (await call("health", "/health")).json()["mode"] == "demo"
+
+
+async def test_bad_sign_method_is_reported_not_crashed(call: Caller, env) -> None:
+    env(**FULL_CONFIG, ALIEXPRESS_SIGN_METHOD="sha1")
+    body = (await call("health", "/health")).json()
+    assert body["mode"] == "unconfigured"
+    assert body["problems"] == ["ALIEXPRESS_SIGN_METHOD must be sha256 or md5."]
+
+
+async def test_deep_check_signs_a_real_call(call: Caller, env, gateway: FakeGateway) -> None:
+    with serve_in_thread(gateway) as url:
+        env(**FULL_CONFIG, ALIEXPRESS_API_URL=url, ALIEXPRESS_SIGN_METHOD="md5")
+        body = (await call("health", "/api/health?deep=1")).json()
+    assert body["status"] == "ok"
+    assert body["upstream"]["ok"] is True
+    assert body["upstream"]["latency_ms"] > 0
+    assert gateway.calls[-1]["sign_method"] == "md5"
+
+
+async def test_deep_check_reports_a_wrong_secret(call: Caller, env, gateway: FakeGateway) -> None:
+    with serve_in_thread(gateway) as url:
+        env(**{**FULL_CONFIG, "ALIEXPRESS_APP_SECRET": "wrong"}, ALIEXPRESS_API_URL=url)
+        body = (await call("health", "/api/health?deep=1")).json()
+    assert body["status"] == "degraded"
+    assert body["upstream"]["ok"] is False
+    assert "IncompleteSignature" in body["upstream"]["error"]["message"]
+    assert "wrong" not in str(body)
+
+
+async def test_deep_check_unconfigured(call: Caller, env) -> None:
+    env()
+    body = (await call("health", "/health?deep=1")).json()
+    assert body["upstream"]["error"]["code"] == "not_configured"
+
+
+async def test_deep_check_needs_the_key_basic_health_does_not(call: Caller, env) -> None:
+    env(**FULL_CONFIG, PROXY_API_KEY=API_KEY)
+    assert (await call("health", "/health")).status_code == 200
+    assert_error(await call("health", "/health?deep=1"), 401, "unauthorized")
+
+
+async def test_health_rejects_other_methods(apps) -> None:
+    import httpx
+
+    transport = httpx.ASGITransport(app=apps["health"])
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/api/health")
+    assert_error(response, 405, "method_not_allowed")
+
+
+def test_health_imports_no_fastapi_httpx_or_pydantic() -> None:
+    code = (
+        "import importlib.util, sys\n"
+        "spec = importlib.util.spec_from_file_location('api.health', 'api/health.py')\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "print(sorted({'fastapi', 'httpx', 'pydantic', 'starlette'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.strip() == "[]"

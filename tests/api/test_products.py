@@ -1,0 +1,208 @@
+"""api/products.py: search, hot, one product, many products (CONTRACT §2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from devtools.fake_gateway import FakeGateway, Fault
+from tests.api.conftest import Caller, assert_error
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("configured")]
+
+PRODUCT_KEYS = {
+    "id",
+    "title",
+    "price",
+    "original_price",
+    "discount_percent",
+    "rating_percent",
+    "orders",
+    "image_url",
+    "url",
+    "affiliate_url",
+    "shop",
+    "category",
+    "commission_rate_percent",
+}
+
+
+async def test_search_returns_compact_products(call: Caller) -> None:
+    response = await call("products", "/api/products/search?q=phone+case")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"page", "page_size", "total", "has_more", "products"}
+    assert (body["page"], body["page_size"]) == (1, 10)
+    assert body["products"]
+    for product in body["products"]:
+        assert set(product) == PRODUCT_KEYS
+        assert "phone case" in product["title"].lower()
+        assert product["affiliate_url"].startswith("https://s.click.aliexpress.com/")
+    assert len(response.text) < 100_000
+
+
+async def test_search_maps_every_parameter(call: Caller, gateway: FakeGateway) -> None:
+    response = await call(
+        "products",
+        "/api/products/search?q=case&category_id=509&min_price=1.5&max_price=80&sort=price_asc"
+        "&page=1&page_size=3&ship_to=gb&currency=GBP&language=DE&max_delivery_days=10",
+    )
+    assert response.status_code == 200, response.text
+    sent = gateway.calls[-1]
+    assert sent["min_sale_price"] == "150" and sent["max_sale_price"] == "8000"
+    assert sent["sort"] == "SALE_PRICE_ASC" and sent["category_ids"] == "509"
+    assert (sent["ship_to_country"], sent["target_currency"], sent["target_language"]) == (
+        "GB",
+        "GBP",
+        "DE",
+    )
+    assert sent["delivery_days"] == "10" and sent["page_size"] == "3"
+    prices = [Decimal(p["price"]["amount"]) for p in response.json()["products"]]
+    assert prices == sorted(prices)
+
+
+async def test_search_defaults_come_from_env(call: Caller, env, gateway: FakeGateway) -> None:
+    from tests.api.conftest import FULL_CONFIG
+
+    env(
+        **FULL_CONFIG,
+        ALIEXPRESS_CURRENCY="eur\n",
+        ALIEXPRESS_LANGUAGE="FR",
+        ALIEXPRESS_SHIP_TO="fr",
+    )
+    response = await call("products", "/api/products/search?q=case")
+    assert response.status_code == 200
+    sent = gateway.calls[-1]
+    assert (sent["target_currency"], sent["target_language"], sent["ship_to_country"]) == (
+        "EUR",
+        "FR",
+        "FR",
+    )
+    assert "sort" not in sent  # relevance: no sort sent
+
+
+async def test_search_without_results_is_an_empty_page(call: Caller) -> None:
+    response = await call("products", "/api/products/search?q=nothing-matches-this")
+    assert response.status_code == 200
+    assert response.json() == {
+        "page": 1,
+        "page_size": 10,
+        "total": 0,
+        "has_more": False,
+        "products": [],
+    }
+
+
+async def test_search_by_category_only(call: Caller) -> None:
+    response = await call("products", "/api/products/search?category_id=44")
+    assert response.status_code == 200
+    assert response.json()["products"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("", "q"),
+        ("q=", "q"),
+        ("q=" + "x" * 201, "q"),
+        ("q=a&page=0", "page"),
+        ("q=a&page=abc", "page"),
+        ("q=a&page_size=51", "page_size"),
+        ("q=a&page_size=0", "page_size"),
+        ("q=a&sort=cheapest", "sort"),
+        ("q=a&currency=XXX", "currency"),
+        ("q=a&language=xx", "language"),
+        ("q=a&ship_to=USA", "ship_to"),
+        ("q=a&min_price=-1", "min_price"),
+        ("q=a&min_price=nan", "min_price"),
+        ("q=a&max_price=inf", "max_price"),
+        ("q=a&min_price=20&max_price=10", "min_price"),
+        ("q=a&max_delivery_days=4", "max_delivery_days"),
+        ("q=a&category_id=-3", "category_id"),
+    ],
+)
+async def test_bad_search_parameters_are_named(call: Caller, query: str, parameter: str) -> None:
+    error = assert_error(
+        await call("products", f"/api/products/search?{query}"), 422, "invalid_request"
+    )
+    assert f"'{parameter}'" in error["message"]
+
+
+async def test_hot_products(call: Caller) -> None:
+    response = await call("products", "/api/products/hot?page_size=5")
+    assert response.status_code == 200
+    body = response.json()
+    assert 0 < len(body["products"]) <= 5
+    assert all(p["commission_rate_percent"] >= 8 for p in body["products"])
+
+
+async def test_one_product_with_details(call: Caller, gateway: FakeGateway) -> None:
+    product_id = str(gateway.catalog.products[0]["product_id"])
+    response = await call("products", f"/api/products/{product_id}?currency=EUR")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == product_id
+    assert set(body) == PRODUCT_KEYS | {"images", "video_url"}
+    assert body["price"]["currency"] == "EUR"
+
+
+async def test_unknown_product_is_404(call: Caller) -> None:
+    assert_error(await call("products", "/api/products/1005000000000001"), 404, "not_found")
+
+
+async def test_malformed_product_id_is_422(call: Caller) -> None:
+    error = assert_error(await call("products", "/api/products/abc123"), 422, "invalid_request")
+    assert "'product_id'" in error["message"]
+
+
+async def test_many_products_by_ids_and_urls(call: Caller, gateway: FakeGateway) -> None:
+    first, second = (str(p["product_id"]) for p in gateway.catalog.products[:2])
+    url = f"https://www.aliexpress.com/item/{second}.html?spm=x"
+    response = await call(
+        "products", "/api/products", params={"ids": f"{first},{url},1005000000000002,{first}"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [p["id"] for p in body["products"]] == [first, second]
+    assert body["not_found"] == ["1005000000000002"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "fragment"),
+    [
+        ("", "'ids'"),
+        (",,,", "'ids'"),
+        (",".join(str(1005006000000000 + i) for i in range(21)), "at most 20"),
+        ("123abc", "neither a product ID"),
+        ("https://www.amazon.com/item/1005006123456789.html", "neither a product ID"),
+    ],
+)
+async def test_bad_ids_are_422(call: Caller, ids: str, fragment: str) -> None:
+    error = assert_error(
+        await call("products", "/api/products", params={"ids": ids}), 422, "invalid_request"
+    )
+    assert fragment in error["message"]
+
+
+async def test_ids_are_required(call: Caller) -> None:
+    error = assert_error(await call("products", "/api/products"), 422, "invalid_request")
+    assert "'ids'" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code"),
+    [
+        (Fault.HTTP_500, 502, "upstream_error"),
+        (Fault.INCOMPLETE_SIGNATURE, 502, "upstream_error"),
+        (Fault.API_CALL_LIMIT, 429, "rate_limited"),
+    ],
+)
+async def test_upstream_failures_map_to_the_contract(
+    call: Caller, gateway: FakeGateway, fault: Fault, status: int, code: str
+) -> None:
+    gateway.faults.inject(fault, times=None)
+    response = await call("products", "/api/products/search?q=case")
+    assert_error(response, status, code)
+    if status == 429:
+        assert response.headers["retry-after"] == "1"
