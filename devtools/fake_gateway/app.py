@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 
 from devtools.fake_gateway.catalog import Catalog, QueryError
 from devtools.fake_gateway.faults import Fault, FaultPlan
+from lib.http.plain import serve_lifespan
 
 DEMO_APP_KEY = "demo-app-key"
 DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 - the fake's own, not a real secret
@@ -48,7 +49,7 @@ class FakeGateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await serve_lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -280,13 +281,3 @@ async def _respond(send: Send, status: int, body: bytes, content_type: str) -> N
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -70,7 +70,7 @@ def error_document(code: str, message: str, request_id: str) -> dict[str, dict[s
 
 
 def error_body(code: str, message: str, request_id: str) -> bytes:
-    return json.dumps(error_document(code, message, request_id)).encode()
+    return json.dumps(error_document(code, message, request_id), separators=(",", ":")).encode()
 
 
 def problem_headers(problem: Problem) -> dict[str, str]:

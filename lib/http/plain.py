@@ -62,7 +62,7 @@ class PlainApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await serve_lifespan(receive, send)
             return
         await self._asgi(scope, receive, send)
 
@@ -92,7 +92,8 @@ async def _send(send: Send, response: Response, *, with_body: bool) -> None:
     await send({"type": "http.response.body", "body": response.body if with_body else b""})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def serve_lifespan(receive: Receive, send: Send) -> None:
+    """Answer ASGI lifespan events for an app with nothing to start or stop."""
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":

@@ -1,0 +1,38 @@
+"""The dev server routes exactly as vercel.json says (filesystem first, then rewrites)."""
+
+import pytest
+
+from devtools.vercel_routes import Router, Target, compile_source
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/", Target("static", "index.html")),
+        ("/privacy.html", Target("static", "privacy.html")),
+        ("/health", Target("function", "health")),
+        ("/api/health", Target("function", "health")),
+        ("/api/products", Target("function", "products")),
+        ("/api/products/search", Target("function", "products")),
+        ("/api/products/1005006123456789", Target("function", "products")),
+        ("/api/links", Target("function", "links")),
+        ("/api/categories", Target("function", "categories")),
+        ("/api/nope", Target("function", "health")),  # catch-all: JSON 404 from health
+        ("/favicon.ico", Target("function", "health")),
+        ("/../vercel.json", Target("function", "health")),  # never escapes public/
+    ],
+)
+def test_routes(path: str, target: Target) -> None:
+    assert Router().resolve(path) == target
+
+
+def test_path_star_matches_the_bare_prefix_and_deeper_paths() -> None:
+    pattern = compile_source("/api/products/:path*")
+    assert pattern.fullmatch("/api/products")
+    assert pattern.fullmatch("/api/products/a/b")
+    assert not pattern.fullmatch("/api/productsX")
+
+
+def test_unsupported_source_syntax_is_refused() -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        compile_source("/(.*)")
