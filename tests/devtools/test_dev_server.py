@@ -42,7 +42,8 @@ def dev_server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
         except (urllib.error.URLError, ConnectionError):
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                raise RuntimeError(process.stdout.read() if process.stdout else "no output")
+                output = process.stdout.read() if process.stdout else "no output"
+                raise RuntimeError(output) from None
             time.sleep(0.1)
     yield base, process
     process.terminate()
