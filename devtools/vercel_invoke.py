@@ -1,0 +1,72 @@
+"""Invoke one function the way Vercel's runtime does, then exit.
+
+Standard library only, run by path in a fresh Python 3.12 process:
+
+    python devtools/vercel_invoke.py source ROOT NAME  < events.json
+    python -S devtools/vercel_invoke.py bundle FUNC_DIR < events.json
+
+``source`` sets the entrypoint variables the Vercel build writes into
+``vc__handler__python.py`` and imports ``vercel_runtime.vc_init``; ``bundle``
+imports a built function's own ``vc__handler__python.py`` (with ``-S`` only its
+``_vendor`` directory is importable). Each event is ``{"method", "path",
+"headers"}``; results go to stdout as one JSON list. If the function cannot load,
+vc_init reports it on stderr and exits non-zero, as on Vercel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def load_source(root: str, name: str):
+    entrypoint = f"api/{name}.py"
+    os.environ.update(
+        {
+            "__VC_HANDLER_MODULE_NAME": f"api.{name}",
+            "__VC_HANDLER_ENTRYPOINT": entrypoint,
+            "__VC_HANDLER_ENTRYPOINT_ABS": os.path.join(root, entrypoint),
+            "__VC_HANDLER_VENDOR_DIR": "_vendor",
+            "__VC_HANDLER_VARIABLE_NAME": "app",
+        }
+    )
+    os.chdir(root)
+    sys.path.insert(0, root)  # the task root is importable on Vercel
+    from vercel_runtime.vc_init import vc_handler
+
+    return vc_handler
+
+
+def load_bundle(function_dir: str):
+    os.chdir(function_dir)
+    sys.path.insert(0, function_dir)
+    from vc__handler__python import vc_handler  # type: ignore[import-not-found]
+
+    return vc_handler
+
+
+def main() -> None:
+    sys.path.pop(0)  # never import from this script's own folder
+    mode, *args = sys.argv[1:]
+    events = json.load(sys.stdin)
+    # Results own stdout; whatever the function prints (its log lines) goes to stderr.
+    results_out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    vc_handler = load_source(*args) if mode == "source" else load_bundle(*args)
+    results = []
+    for event in events:
+        payload = {"method": "GET", "headers": {}, "body": "", **event}
+        response = vc_handler({"body": json.dumps(payload)}, None)
+        headers = {k.lower(): ", ".join(v) for k, v in response["headers"].items()}
+        results.append(
+            {"status": response["statusCode"], "headers": headers, "body": response.get("body", "")}
+        )
+    results_out.write(json.dumps(results))
+    results_out.flush()
+    sys.stdout.flush()
+    os._exit(0)  # the runtime's server thread would otherwise wait at exit
+
+
+if __name__ == "__main__":
+    main()

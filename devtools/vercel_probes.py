@@ -1,0 +1,177 @@
+"""Black-box probes (path -> expected status and body) for every function.
+
+One list, used by the runtime tests (functions loaded from source through
+``vercel_runtime``) and by ``make vercel-check`` (functions started from the
+build output). Each function is run in a fresh process, as a cold start.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+INVOKER = Path(__file__).with_name("vercel_invoke.py")
+PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
+
+
+@dataclass(frozen=True)
+class Probe:
+    function: str
+    path: str
+    status: int
+    key: str | None = None  # a top-level key the JSON body must have
+    code: str | None = None  # the error code, for error answers
+    headers: Mapping[str, str] = field(default_factory=dict)
+    expect: Mapping[str, Any] = field(default_factory=dict)  # top-level key -> value
+
+    def event(self) -> dict[str, Any]:
+        return {"method": "GET", "path": self.path, "headers": dict(self.headers)}
+
+    def failures(self, result: Mapping[str, Any]) -> list[str]:
+        where = f"{self.function} GET {self.path}"
+        found = []
+        if result["status"] != self.status:
+            found.append(f"{where}: status {result['status']}, expected {self.status}")
+        if "x-request-id" not in result["headers"]:
+            found.append(f"{where}: no X-Request-ID header")
+        try:
+            body = json.loads(result["body"])
+        except ValueError:
+            return [*found, f"{where}: body is not JSON: {result['body'][:120]!r}"]
+        if self.key and self.key not in body:
+            found.append(f"{where}: no {self.key!r} in body")
+        if self.code and body.get("error", {}).get("code") != self.code:
+            found.append(f"{where}: error code {body.get('error')}, expected {self.code}")
+        for name, value in self.expect.items():
+            if body.get(name) != value:
+                found.append(f"{where}: {name}={body.get(name)!r}, expected {value!r}")
+        return found
+
+
+def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
+    """With credentials and a (fake) gateway behind them."""
+    url = PRODUCT_URL.format(id=product_id)
+    return [
+        Probe("health", "/api/health", 200, expect={"status": "ok", "mode": mode}),
+        Probe("health", "/health", 200, expect={"mode": mode}),
+        Probe("health", "/api/health?deep=1", 200, key="upstream", expect={"status": "ok"}),
+        Probe("health", "/no/such/page", 404, code="not_found"),
+        Probe("products", "/api/products/search?q=phone+case", 200, key="products"),
+        # Vercel's compiled rewrite adds ?path=<rest> to the query.
+        Probe("products", "/api/products/search?q=phone+case&path=search", 200, key="products"),
+        Probe("products", "/api/products/hot?page_size=3", 200, key="products"),
+        Probe("products", f"/api/products/{product_id}", 200, expect={"id": product_id}),
+        Probe("products", f"/api/products?ids={url},{product_id}", 200, key="not_found"),
+        Probe("products", "/api/products/1005000000000001", 404, code="not_found"),
+        Probe("products", "/api/products/search", 422, code="invalid_request"),
+        Probe("products", "/api/products/search/more", 404, code="not_found"),
+        Probe("links", f"/api/links?url={url}", 200, key="links"),
+        Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
+        Probe("categories", "/api/categories", 200, key="categories"),
+        Probe("categories", "/api/categories?parent_id=509", 200, key="categories"),
+    ]
+
+
+def unconfigured_probes() -> list[Probe]:
+    """An empty environment: every function still loads; data routes say 503."""
+    return [
+        Probe("health", "/api/health", 200, expect={"mode": "unconfigured"}),
+        Probe("health", "/health", 200, expect={"mode": "unconfigured"}),
+        Probe("products", "/api/products/search?q=phone", 503, code="not_configured"),
+        Probe("products", "/api/products/hot", 503, code="not_configured"),
+        Probe("products", "/api/products/1005006123456789", 503, code="not_configured"),
+        Probe("products", "/api/products?ids=1005006123456789", 503, code="not_configured"),
+        # Configuration is checked before parameters: unconfigured, every data route is 503.
+        Probe("products", "/api/products/search", 503, code="not_configured"),
+        Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 503, code="not_configured"),
+        Probe("categories", "/api/categories", 503, code="not_configured"),
+    ]
+
+
+def auth_probes(api_key: str) -> list[Probe]:
+    """With PROXY_API_KEY set: data routes need the bearer key; basic health does not."""
+    good = {"authorization": f"Bearer {api_key}"}
+    bad = {"authorization": "Bearer wrong"}
+    return [
+        Probe("health", "/health", 200),
+        Probe("health", "/health?deep=1", 401, code="unauthorized"),
+        Probe("products", "/api/products/search?q=case", 401, code="unauthorized"),
+        Probe("products", "/api/products/search?q=case", 401, code="unauthorized", headers=bad),
+        Probe("products", "/api/products/search?q=case", 200, key="products", headers=good),
+        Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 401, code="unauthorized"),
+        Probe("categories", "/api/categories", 401, code="unauthorized"),
+        Probe("categories", "/api/categories", 200, key="categories", headers=good),
+    ]
+
+
+Invoke = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+class InvocationFailed(RuntimeError):
+    """The function process could not load or answer (FUNCTION_INVOCATION_FAILED)."""
+
+
+def run_probes(invoke: Invoke, probes: list[Probe]) -> list[str]:
+    """Run each function's probes in one fresh process; describe every failure."""
+    failures: list[str] = []
+    by_function: dict[str, list[Probe]] = {}
+    for probe in probes:
+        by_function.setdefault(probe.function, []).append(probe)
+    for function, group in by_function.items():
+        try:
+            results = invoke(function, [probe.event() for probe in group])
+        except InvocationFailed as exc:
+            failures.append(f"{function}: {exc}")
+            continue
+        for probe, result in zip(group, results, strict=True):
+            failures.extend(probe.failures(result))
+    return failures
+
+
+def _run(
+    command: list[str], events: list[dict[str, Any]], env: Mapping[str, str], timeout: float
+) -> list[dict[str, Any]]:
+    process = subprocess.run(
+        command,
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        env=dict(env),
+        timeout=timeout,
+        check=False,
+    )
+    if process.returncode != 0:
+        lines = process.stderr.strip().splitlines()
+        # vc_init's verdict is the first line, the cause the last ones.
+        shown = lines if len(lines) <= 8 else [*lines[:2], "...", *lines[-5:]]
+        raise InvocationFailed(f"exit {process.returncode}: " + "\n".join(shown))
+    return json.loads(process.stdout)
+
+
+def source_invoker(
+    root: Path, env: Mapping[str, str], python: str = sys.executable, timeout: float = 60
+) -> Invoke:
+    """Load ``api/<name>.py`` from source through ``vercel_runtime.vc_init``."""
+
+    def invoke(function: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        command = [python, str(INVOKER), "source", str(root), function]
+        return _run(command, events, env, timeout)
+
+    return invoke
+
+
+def bundle_invoker(
+    functions_dir: Path, env: Mapping[str, str], python: str, timeout: float = 60
+) -> Invoke:
+    """Start ``<functions_dir>/<name>`` through its own ``vc__handler__python.py``."""
+
+    def invoke(function: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        command = [python, "-S", str(INVOKER), "bundle", str(functions_dir / function)]
+        return _run(command, events, env, timeout)
+
+    return invoke
