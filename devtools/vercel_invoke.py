@@ -15,6 +15,7 @@ vc_init reports it on stderr and exits non-zero, as on Vercel.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -59,9 +60,10 @@ def main() -> None:
         payload = {"method": "GET", "headers": {}, "body": "", **event}
         response = vc_handler({"body": json.dumps(payload)}, None)
         headers = {k.lower(): ", ".join(v) for k, v in response["headers"].items()}
-        results.append(
-            {"status": response["statusCode"], "headers": headers, "body": response.get("body", "")}
-        )
+        body = response.get("body", "")
+        if response.get("encoding") == "base64":  # newer runtimes always encode
+            body = base64.b64decode(body).decode("utf-8", errors="replace")
+        results.append({"status": response["statusCode"], "headers": headers, "body": body})
     results_out.write(json.dumps(results))
     results_out.flush()
     sys.stdout.flush()
