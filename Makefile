@@ -27,6 +27,9 @@ test: $(STAMP)
 vercel-check: $(STAMP)
 	$(BIN)/python scripts/vercel_check.py
 
+doctor: $(STAMP)
+	$(BIN)/python scripts/doctor.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

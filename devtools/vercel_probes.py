@@ -154,12 +154,21 @@ def _run(
 
 
 def source_invoker(
-    root: Path, env: Mapping[str, str], python: str = sys.executable, timeout: float = 60
+    root: Path,
+    env: Mapping[str, str],
+    python: str = sys.executable,
+    timeout: float = 60,
+    isolated: bool = False,
 ) -> Invoke:
-    """Load ``api/<name>.py`` from source through ``vercel_runtime.vc_init``."""
+    """Load ``api/<name>.py`` from source through ``vercel_runtime.vc_init``.
+
+    ``isolated`` runs Python with ``-S``: only ``PYTHONPATH`` (e.g. a directory
+    holding exactly the deployed dependencies) is importable.
+    """
 
     def invoke(function: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        command = [python, str(INVOKER), "source", str(root), function]
+        flags = ["-S"] if isolated else []
+        command = [python, *flags, str(INVOKER), "source", str(root), function]
         return _run(command, events, env, timeout)
 
     return invoke

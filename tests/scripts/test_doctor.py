@@ -1,0 +1,80 @@
+"""`make doctor` passes on this project and names every trap on a broken copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import doctor  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def copy_project(target: Path) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for relative in files:
+        if (ROOT / relative).is_file():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / relative, target / relative)
+    return target
+
+
+def test_doctor_passes_on_this_project(capsys) -> None:
+    assert doctor.main(["--root", str(ROOT)]) == 0
+    assert "0 failed" in capsys.readouterr().out
+
+
+def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
+    root = copy_project(tmp_path)
+    links = root / "api" / "links.py"
+    links.write_text(
+        links.read_text().replace("app = create_data_app", "handler = create_data_app")
+    )
+    categories = root / "lib" / "routes" / "categories.py"
+    categories.write_text("import requests  # noqa\n" + categories.read_text())
+    products = root / "api" / "products.py"
+    products.write_text(
+        "import os\nKEY = os.environ['ALIEXPRESS_APP_KEY']\n" + products.read_text()
+    )
+    (root / "runtime.txt").write_text("python-3.12\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
+    (root / "api" / "requirements.txt").write_text("fastapi\n")
+    (root / ".python-version").write_text("3.9\n")
+    shutil.rmtree(root / "public")
+    config = json.loads((root / "vercel.json").read_text())
+    config["framework"] = "fastapi"
+    (root / "vercel.json").write_text(json.dumps(config))
+
+    assert doctor.main(["--root", str(root)]) == 1
+    out = capsys.readouterr().out
+    failed = [line for line in out.splitlines() if line.startswith("[FAIL]")]
+    for trap in (
+        "handler naming",
+        "framework preset",
+        "static exposure",
+        "runtime.txt",
+        "api/requirements.txt",
+        "pyproject.toml",
+        "Python version",
+        "dependencies",
+        "import with an empty environment",
+    ):
+        assert any(trap in line for line in failed), f"{trap} not reported:\n{out}"
+    assert "links.py defines 'handler'" in out
+    assert "not in requirements: requests" in out
+    assert "KeyError" in out or "could not import" in out
+    assert out.count("fix:") == len(failed)
