@@ -30,6 +30,9 @@ vercel-check: $(STAMP)
 doctor: $(STAMP)
 	$(BIN)/python scripts/doctor.py
 
+spec: $(STAMP)
+	$(BIN)/python -m devtools.gpt_spec
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -74,6 +74,9 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
         Probe("categories", "/api/categories", 200, key="categories"),
         Probe("categories", "/api/categories?parent_id=509", 200, key="categories"),
+        Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths", expect={"openapi": "3.1.0"}),
+        Probe("openapi_gpt", "/api/openapi_gpt", 200, key="paths"),
+        Probe("openapi_gpt", "/openapi-gpt.json/x", 404, code="not_found"),
     ]
 
 
@@ -90,6 +93,7 @@ def unconfigured_probes() -> list[Probe]:
         Probe("products", "/api/products/search", 503, code="not_configured"),
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 503, code="not_configured"),
         Probe("categories", "/api/categories", 503, code="not_configured"),
+        Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
     ]
 
 

@@ -48,7 +48,8 @@ def compile_source(source: str) -> re.Pattern[str]:
             regex += re.escape(literal) + f"(?P<{name}>{'.+' if modifier == '+' else '[^/]+'})"
         position = match.end()
     regex += re.escape(source[position:])
-    return re.compile(regex + "/?")
+    # DOTALL: like the [^/] classes Vercel compiles to, segments may hold any character.
+    return re.compile(regex + "/?", re.DOTALL)
 
 
 def load_rewrites(root: Path = ROOT) -> list[Rewrite]:
@@ -81,9 +82,10 @@ class Router:
 
     def _filesystem(self, path: str) -> Target | None:
         relative = path.lstrip("/") or "index.html"
-        candidate = (self.public / relative).resolve()
-        if candidate.is_relative_to(self.public.resolve()) and candidate.is_file():
-            return Target("static", str(candidate.relative_to(self.public.resolve())))
+        if "\x00" not in relative:  # the OS refuses NUL in file names: never a file
+            candidate = (self.public / relative).resolve()
+            if candidate.is_relative_to(self.public.resolve()) and candidate.is_file():
+                return Target("static", str(candidate.relative_to(self.public.resolve())))
         if path.startswith("/api/"):
             name = path.removeprefix("/api/").removesuffix(".py").rstrip("/")
             if name in self.functions:

@@ -37,7 +37,7 @@ async def create_links(
             min_length=1,
             description="AliExpress URL; repeat the parameter or separate URLs with commas "
             "(1-20 in all).",
-            examples=["https://www.aliexpress.com/item/1005006123456789.html"],
+            examples=[["https://www.aliexpress.com/item/1005006123456789.html"]],
         ),
     ],
 ) -> LinkBatch:

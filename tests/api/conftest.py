@@ -14,7 +14,7 @@ from lib.config import get_settings
 from lib.data_api import ClientProvider, get_client_provider
 from tests.conftest import TRACKING_ID
 
-FUNCTIONS = ("health", "products", "links", "categories")
+FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt")
 CONFIG_VARS = (
     "ALIEXPRESS_APP_KEY",
     "ALIEXPRESS_APP_SECRET",

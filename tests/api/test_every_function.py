@@ -18,7 +18,7 @@ DATA_ROUTES = [
     ("links", "/api/links?url=https://www.aliexpress.com/item/1005006123456789.html"),
     ("categories", "/api/categories"),
 ]
-FUNCTIONS = ["health", "products", "links", "categories"]
+FUNCTIONS = ["health", "products", "links", "categories", "openapi_gpt"]
 
 
 @pytest.mark.parametrize(("function", "path"), DATA_ROUTES)

@@ -58,8 +58,7 @@ def product_id() -> str:
 
 def test_every_api_file_is_probed() -> None:
     probed = {p.function for p in configured_probes("1") + unconfigured_probes()}
-    # openapi_gpt is probed by its own tests (tests/runtime/test_spec_function.py).
-    assert set(function_names()) - {"openapi_gpt"} <= probed
+    assert set(function_names()) == probed
 
 
 def test_every_function_serves_with_full_configuration(gateway_url: str) -> None:

@@ -1,0 +1,59 @@
+"""The GPT Action spec (``api/openapi_gpt.py``): standard library only.
+
+Serves the checked-in ``lib/openapi_gpt.json`` (generated from the data
+functions' FastAPI apps by ``make spec``), patched per request: ``servers`` holds
+the public https URL, and the bearer scheme appears only when PROXY_API_KEY is set.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from lib.config import Settings, get_settings
+from lib.http.plain import Request, Response, json_response
+
+SPEC_FILE = Path(__file__).resolve().parents[1] / "openapi_gpt.json"
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?")
+
+
+@functools.cache
+def _spec_text() -> str:
+    # Read on first request, not at import: a cold start that never serves the
+    # spec never pays for it.
+    return SPEC_FILE.read_text()
+
+
+def public_base_url(settings: Settings, request: Request) -> str:
+    """PUBLIC_BASE_URL, else Vercel's production host, else the request's host."""
+    if settings.public_base_url:
+        return settings.public_base_url
+    if settings.production_host:
+        return f"https://{settings.production_host}"
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or ""
+    host = host.split(",")[0].strip()
+    if not _HOST.fullmatch(host):
+        host = "localhost"
+    proto = request.headers.get("x-forwarded-proto", "https").split(",")[0].strip()
+    return f"{'http' if proto == 'http' else 'https'}://{host}"
+
+
+def spec_for(settings: Settings, request: Request) -> dict[str, Any]:
+    spec = json.loads(_spec_text())
+    spec["servers"] = [{"url": public_base_url(settings, request)}]
+    if not settings.proxy_api_key:
+        spec["components"].pop("securitySchemes", None)
+        for item in spec["paths"].values():
+            for operation in item.values():
+                operation.pop("security", None)
+    return spec
+
+
+async def openapi_gpt(request: Request) -> Response:
+    spec = spec_for(get_settings(), request)
+    # Cache at the CDN for a while: the spec only changes with a deployment.
+    headers = {"cache-control": "public, max-age=0, s-maxage=300, stale-while-revalidate=86400"}
+    return json_response(200, spec, headers)
