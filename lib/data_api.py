@@ -12,12 +12,13 @@ import asyncio
 from typing import Annotated, Any, Literal
 
 import httpx
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 
 from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import AliExpressError, NotConfiguredError
 from lib.aliexpress.models import CURRENCIES, LANGUAGES, Locale
+from lib.cache import TTLCache
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext, annotate
@@ -48,6 +49,19 @@ async def require_api_key(
     check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
 
 
+PUBLIC_CACHE = "public, max-age=0, s-maxage=300, stale-while-revalidate=600"
+PRIVATE_CACHE = "private, no-store"
+
+
+async def cache_headers(response: Response, settings: SettingsDep) -> None:
+    """CDN caching for successful answers (errors set no-store themselves).
+
+    With PROXY_API_KEY set, answers are private: a shared cache must never hand
+    an authorised caller's answer to one who failed auth.
+    """
+    response.headers["Cache-Control"] = PRIVATE_CACHE if settings.proxy_api_key else PUBLIC_CACHE
+
+
 def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAPI:
     app = FastAPI(
         title=f"AliExpress GPT proxy - {function}",
@@ -56,7 +70,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # the public spec is api/openapi_gpt.py
-        dependencies=[Depends(require_api_key)],
+        dependencies=[Depends(require_api_key), Depends(cache_headers)],
     )
     app.include_router(router)
     install_error_handlers(app, (AliExpressError,))
@@ -73,6 +87,7 @@ def _log_upstream(call: UpstreamCall) -> None:
         upstream_ms=call.elapsed_ms,
         upstream_attempts=call.attempts,
         upstream_outcome=call.outcome,
+        cache=call.cache,
     )
 
 
@@ -105,6 +120,7 @@ class ClientProvider:
             tracking_id=settings.tracking_id,
             on_call=_log_upstream,
             transport=self.transport,
+            cache=TTLCache(),
             **self.client_options,
         )
         self._slot = (loop, settings, client)

@@ -46,9 +46,13 @@ from lib.aliexpress.models import (
     to_product_detail,
     unwrap_list,
 )
-from lib.aliexpress.signing import SignMethod, sign_request
+from lib.aliexpress.signing import SignMethod, sign_request, signable_params
+from lib.cache import TTLCache
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
+# Seconds a successful answer may be reused: prices move, the category tree rarely does.
+DEFAULT_CACHE_TTL = 300.0
+CACHE_TTL = {"aliexpress.affiliate.category.get": 3600.0}
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
 _BAN_SECONDS = re.compile(r"(\d+)\s*second")
 
@@ -58,9 +62,10 @@ class UpstreamCall:
     """What one business call cost; handed to ``on_call`` for the request log."""
 
     method: str
-    attempts: int
+    attempts: int  # upstream requests made (0 when served from cache)
     elapsed_ms: float
     outcome: str  # "ok" or the error code of CONTRACT §2
+    cache: str = "off"  # "hit", "miss", "coalesced" or "off"
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class AliExpressClient:
     clock: Callable[[], float] = field(default=time.time, repr=False)
     rng: Callable[[], float] = field(default=random.random, repr=False)
     on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
+    cache: TTLCache | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
 
     # -- affiliate methods ---------------------------------------------------------
@@ -166,8 +172,26 @@ class AliExpressClient:
     ) -> dict[str, Any]:
         """Call a business method; the unwrapped ``result`` (``{}`` for no result).
 
+        With a cache, an identical successful call made within its TTL is not
+        repeated, and identical concurrent calls share one upstream request.
         Raises an :class:`AliExpressError` subclass for every failure.
         """
+        if self.cache is None:
+            return await self._call_upstream(method, params, deadline, "off")
+        key = (method, tuple(sorted(signable_params(params).items())))
+        started = asyncio.get_running_loop().time()
+        result, outcome = await self.cache.get_or_fetch(
+            key,
+            CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
+            lambda: self._call_upstream(method, params, deadline, "miss"),
+        )
+        if outcome != "miss":  # a miss was already reported by the upstream call
+            self._observe(method, 0, started, "ok", outcome)
+        return result
+
+    async def _call_upstream(
+        self, method: str, params: Mapping[str, object], deadline: float | None, cache: str
+    ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         started = loop.time()
         ends_at = started + (self.deadline if deadline is None else deadline)
@@ -179,11 +203,11 @@ class AliExpressClient:
             except AliExpressError as error:
                 delay = self._retry_delay(error, attempt)
                 if delay is None or loop.time() + delay + self.retry.min_attempt_time > ends_at:
-                    self._observe(method, attempt, started, error.code)
+                    self._observe(method, attempt, started, error.code, cache)
                     raise
                 await asyncio.sleep(delay)
             else:
-                self._observe(method, attempt, started, "ok")
+                self._observe(method, attempt, started, "ok", cache)
                 return result
 
     async def _attempt(
@@ -218,10 +242,12 @@ class AliExpressClient:
             delay = max(delay, float(error.retry_after))
         return delay
 
-    def _observe(self, method: str, attempts: int, started: float, outcome: str) -> None:
+    def _observe(
+        self, method: str, attempts: int, started: float, outcome: str, cache: str
+    ) -> None:
         if self.on_call is not None:
             elapsed = (asyncio.get_running_loop().time() - started) * 1000
-            self.on_call(UpstreamCall(method, attempts, round(elapsed, 1), outcome))
+            self.on_call(UpstreamCall(method, attempts, round(elapsed, 1), outcome, cache))
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:

@@ -271,3 +271,43 @@ def test_client_accepts_an_injected_transport() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
     client = AliExpressClient(app_key="k", app_secret="s", transport=transport)
     assert client.transport is transport
+
+
+async def test_identical_calls_are_served_from_cache(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    from lib.cache import TTLCache
+
+    calls: list[UpstreamCall] = []
+    client = make_client(cache=TTLCache(), on_call=calls.append)
+    first = await client.query_products(ProductQuery(keywords="phone"))
+    second = await client.query_products(ProductQuery(keywords="phone"))
+    other = await client.query_products(
+        ProductQuery(keywords="phone", locale=Locale(currency="EUR"))
+    )
+    assert first == second != other
+    assert len(gateway.calls) == 2  # the EUR query is a different key
+    assert [c.cache for c in calls] == ["miss", "hit", "miss"]
+    assert calls[1].attempts == 0
+
+
+async def test_concurrent_identical_calls_reach_upstream_once(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    from lib.cache import TTLCache
+
+    gateway.latency = 0.05
+    client = make_client(cache=TTLCache())
+    await asyncio.gather(*(client.get_categories() for _ in range(25)))
+    assert len(gateway.calls) == 1
+
+
+async def test_failures_are_not_cached(make_client: MakeClient, gateway: FakeGateway) -> None:
+    from lib.cache import TTLCache
+
+    client = make_client(cache=TTLCache())
+    gateway.faults.inject(Fault.INCOMPLETE_SIGNATURE, times=1)
+    with pytest.raises(AliExpressAPIError):
+        await client.get_categories()
+    assert await client.get_categories()
+    assert len(gateway.calls) == 2
