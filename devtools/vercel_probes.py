@@ -137,6 +137,11 @@ def run_probes(invoke: Invoke, probes: list[Probe]) -> list[str]:
     return failures
 
 
+# Called with everything a function process wrote (results and log lines), so the
+# test run can scan it for leaked secrets.
+OUTPUT_OBSERVERS: list[Callable[[str], None]] = []
+
+
 def _run(
     command: list[str], events: list[dict[str, Any]], env: Mapping[str, str], timeout: float
 ) -> list[dict[str, Any]]:
@@ -149,6 +154,8 @@ def _run(
         timeout=timeout,
         check=False,
     )
+    for observe in OUTPUT_OBSERVERS:
+        observe(process.stdout + process.stderr)
     if process.returncode != 0:
         lines = process.stderr.strip().splitlines()
         # vc_init's verdict is the first line, the cause the last ones.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
 from lib.aliexpress.client import AliExpressClient, RetryPolicy
+from tests import leak_scan
 
 TRACKING_ID = "gpt_proxy_test"
 
@@ -42,3 +43,54 @@ def make_client(gateway: FakeGateway) -> Callable[..., AliExpressClient]:
         return AliExpressClient(**options)  # type: ignore[arg-type]
 
     return make
+
+
+# -- the secret scan over the whole run (tests/leak_scan.py) ---------------------------
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, text in report.sections:
+        leak_scan.record(f"{report.nodeid} [{name}]", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_http_responses() -> Iterator[None]:
+    """Record every response httpx receives in this process (observation only)."""
+    async_send, sync_send = httpx.AsyncClient.send, httpx.Client.send
+
+    def keep(response: httpx.Response) -> httpx.Response:
+        try:
+            body = response.text
+        except httpx.ResponseNotRead:  # streamed: never read by the test
+            body = ""
+        headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        leak_scan.record(f"response {response.request.url.path}", headers + "\n" + body)
+        return response
+
+    async def recording_async_send(self, request, **kwargs):
+        return keep(await async_send(self, request, **kwargs))
+
+    def recording_send(self, request, **kwargs):
+        return keep(sync_send(self, request, **kwargs))
+
+    from devtools.vercel_probes import OUTPUT_OBSERVERS
+
+    OUTPUT_OBSERVERS.append(lambda text: leak_scan.record("function process output", text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx.AsyncClient, "send", recording_async_send)
+        patch.setattr(httpx.Client, "send", recording_send)
+        yield
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaks = leak_scan.find_leaks(leak_scan.RECORDED, leak_scan.secrets())
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"secret scan: {len(leak_scan.RECORDED)} outputs checked against "
+            f"{len(leak_scan.secrets())} secrets and signatures, {len(leaks)} leaks"
+        )
+        for leak in leaks[:20]:
+            reporter.write_line(f"  LEAK {leak}", red=True)
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

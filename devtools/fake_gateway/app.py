@@ -28,6 +28,9 @@ from lib.http.plain import serve_lifespan
 DEMO_APP_KEY = "demo-app-key"
 DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 - the fake's own, not a real secret
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
+# Every signature any fake gateway in this process received: the test run scans
+# all responses and log lines for them (a signature must never leak).
+SIGNATURES_RECEIVED: set[str] = set()
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -65,6 +68,8 @@ class FakeGateway:
         params = dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
         params.update(parse_qsl(body.decode(errors="replace"), keep_blank_values=True))
         self.calls.append({k: v for k, v in params.items() if k != "sign"})
+        if params.get("sign"):
+            SIGNATURES_RECEIVED.add(params["sign"])
         if self.latency:
             await asyncio.sleep(self.latency)
         status, payload, content_type = await self.answer(params)

@@ -65,6 +65,12 @@ class NotConfigured(HTTPProblem):
     code = "not_configured"
 
 
+def no_route_message(path: str) -> str:
+    """The 404 message; long paths are cut so an answer never echoes a huge input."""
+    shown = path if len(path) <= 100 else path[:100] + "..."
+    return f"No route for {shown}."
+
+
 def error_document(code: str, message: str, request_id: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message, "request_id": request_id}}
 

@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lib.http.context import current_request_id
-from lib.http.errors import HTTPProblem, Problem, ProblemDetails, error_document, problem_headers
+from lib.http.errors import (
+    HTTPProblem,
+    Problem,
+    ProblemDetails,
+    error_document,
+    no_route_message,
+    problem_headers,
+)
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
 
@@ -48,7 +55,7 @@ def install_error_handlers(app: FastAPI, problem_types: tuple[type[Exception], .
     async def on_http_exception(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
-        message = f"No route for {request.url.path}." if status == 404 else str(exc.detail)
+        message = no_route_message(request.url.path) if status == 404 else str(exc.detail)
         code = _HTTP_CODES.get(status, "invalid_request")
         return problem_response(ProblemDetails(status, code, message))
 

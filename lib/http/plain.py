@@ -14,7 +14,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from lib.http.context import Receive, RequestContext, Scope, Send, current_request_id
-from lib.http.errors import HTTPProblem, MethodNotAllowed, NotFound, error_body, problem_headers
+from lib.http.errors import (
+    HTTPProblem,
+    MethodNotAllowed,
+    NotFound,
+    error_body,
+    no_route_message,
+    problem_headers,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class PlainApp:
         try:
             handler = self.routes.get(request.path.rstrip("/") or "/")
             if handler is None:
-                raise NotFound(f"No route for {request.path}.")
+                raise NotFound(no_route_message(request.path))
             if request.method not in ("GET", "HEAD"):
                 raise MethodNotAllowed(f"{request.method} is not allowed here; use GET.")
             response = await handler(request)

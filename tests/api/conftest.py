@@ -13,6 +13,7 @@ from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
 from lib.config import get_settings
 from lib.data_api import ClientProvider, get_client_provider
 from tests.conftest import TRACKING_ID
+from tests.leak_scan import API_KEYS
 
 FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt")
 CONFIG_VARS = (
@@ -31,7 +32,7 @@ CONFIG_VARS = (
     "VERCEL_REGION",
     "VERCEL_PROJECT_PRODUCTION_URL",
 )
-API_KEY = "test-proxy-key-0123456789"
+API_KEY = API_KEYS[0]
 FULL_CONFIG = {
     "ALIEXPRESS_APP_KEY": DEMO_APP_KEY,
     "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,

@@ -26,6 +26,7 @@ from devtools.vercel_probes import (
     unconfigured_probes,
 )
 from devtools.vercel_routes import function_names
+from tests.leak_scan import API_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -71,8 +72,8 @@ def test_every_function_loads_with_an_empty_environment() -> None:
 
 
 def test_bearer_auth_under_the_runtime(gateway_url: str) -> None:
-    env = full_env(gateway_url, PROXY_API_KEY="runtime-key-123")
-    assert run_probes(source_invoker(ROOT, env), auth_probes("runtime-key-123")) == []
+    env = full_env(gateway_url, PROXY_API_KEY=API_KEYS[1])
+    assert run_probes(source_invoker(ROOT, env), auth_probes(API_KEYS[1])) == []
 
 
 @pytest.mark.parametrize(

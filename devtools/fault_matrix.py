@@ -1,0 +1,178 @@
+"""Every data route x every upstream fault -> the contract's status and code.
+
+Runs each function's real ``app`` in process with the fake gateway behind it
+(and a closed loopback port for "connection refused"). The client deadline is
+scaled down (``DEADLINE`` s) so the matrix runs in seconds; the production
+deadline is checked separately against maxDuration and the GPT's 45 s.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway, Fault
+from lib.aliexpress.client import RetryPolicy
+from lib.config import get_settings
+from lib.data_api import ClientProvider, get_client_provider
+
+DEADLINE = 1.0
+CLIENT_OPTIONS: dict[str, Any] = {
+    "deadline": DEADLINE,
+    "attempt_timeout": 0.4,
+    "retry": RetryPolicy(max_attempts=3, base_delay=0.02, max_delay=0.1),
+}
+CONNECTION_REFUSED = "connection_refused"
+FAULTS = [f.value for f in Fault] + [CONNECTION_REFUSED]
+ROUTES = {
+    "search": ("products", "/api/products/search?q=phone"),
+    "hot": ("products", "/api/products/hot"),
+    "product": ("products", "/api/products/{id}"),
+    "products": ("products", "/api/products?ids={id}"),
+    "links": ("links", "/api/links?url=https://www.aliexpress.com/item/{id}.html"),
+    "categories": ("categories", "/api/categories"),
+}
+EXPECTED: dict[str, tuple[int, str | None]] = {
+    Fault.SLOW: (504, "upstream_timeout"),
+    Fault.HTTP_500: (502, "upstream_error"),
+    Fault.HTTP_503: (502, "upstream_error"),
+    Fault.HTML_PAGE: (502, "upstream_error"),
+    Fault.MALFORMED_JSON: (502, "upstream_error"),
+    Fault.WRONG_ENVELOPE: (502, "upstream_error"),
+    Fault.INCOMPLETE_SIGNATURE: (502, "upstream_error"),
+    Fault.API_CALL_LIMIT: (429, "rate_limited"),
+    Fault.BUSINESS_ERROR: (502, "upstream_error"),
+    Fault.ISV_ERROR: (502, "upstream_error"),
+    CONNECTION_REFUSED: (502, "upstream_error"),
+}
+# "No result" is not an error: empty lists, except one unknown product.
+EMPTY_EXPECTED = {route: (200, None) for route in ROUTES} | {"product": (404, "not_found")}
+
+
+@dataclass(frozen=True)
+class Cell:
+    route: str
+    fault: str
+    status: int
+    code: str | None
+    retry_after: str | None
+    elapsed_ms: float
+    expected: tuple[int, str | None]
+
+    @property
+    def ok(self) -> bool:
+        rate_limit_ok = self.status != 429 or self.retry_after is not None
+        within = self.elapsed_ms < (DEADLINE + 0.5) * 1000
+        return (self.status, self.code) == self.expected and rate_limit_ok and within
+
+    def label(self) -> str:
+        mark = "ok" if self.ok else "WRONG"
+        return f"{self.status} {self.code or ''}".strip() + f" {mark}"
+
+
+@contextmanager
+def configured_env(api_url: str | None = None) -> Iterator[None]:
+    values = {
+        "ALIEXPRESS_APP_KEY": DEMO_APP_KEY,
+        "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
+        "ALIEXPRESS_TRACKING_ID": "fault_matrix",
+    }
+    if api_url:
+        values["ALIEXPRESS_API_URL"] = api_url
+    saved = {
+        name: os.environ.get(name) for name in [*values, "ALIEXPRESS_API_URL", "PROXY_API_KEY"]
+    }
+    os.environ.pop("PROXY_API_KEY", None)
+    os.environ.pop("ALIEXPRESS_API_URL", None)
+    os.environ.update(values)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+def closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/sync"  # nothing listens there once closed
+
+
+async def _request(
+    provider: ClientProvider, function: str, path: str
+) -> tuple[httpx.Response, float]:
+    app = importlib.import_module(f"api.{function}").app
+    app.dependency_overrides[get_client_provider] = lambda: provider
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://matrix") as client:
+            started = time.perf_counter()
+            response = await client.get(path)
+            return response, (time.perf_counter() - started) * 1000
+    finally:
+        app.dependency_overrides.clear()
+
+
+async def run_fault_matrix() -> list[Cell]:
+    cells = []
+    for fault in FAULTS:
+        for route, (function, template) in ROUTES.items():
+            gateway = FakeGateway(slow_seconds=30)
+            product_id = str(gateway.catalog.products[0]["product_id"])
+            if fault == CONNECTION_REFUSED:
+                provider = ClientProvider(**CLIENT_OPTIONS)
+                env = configured_env(closed_port_url())
+            else:
+                gateway.faults.inject(fault, times=None)
+                provider = ClientProvider(httpx.ASGITransport(app=gateway), **CLIENT_OPTIONS)
+                env = configured_env()
+            with env:
+                response, elapsed = await _request(
+                    provider, function, template.format(id=product_id)
+                )
+            body = json.loads(response.text)
+            code = body["error"]["code"] if isinstance(body, dict) and "error" in body else None
+            expected = EMPTY_EXPECTED[route] if fault == Fault.EMPTY else EXPECTED[fault]
+            cells.append(
+                Cell(
+                    route,
+                    fault,
+                    response.status_code,
+                    code,
+                    response.headers.get("retry-after"),
+                    round(elapsed, 1),
+                    expected,
+                )
+            )
+    return cells
+
+
+def render_matrix(cells: list[Cell]) -> str:
+    routes = list(ROUTES)
+    lines = ["| fault | " + " | ".join(routes) + " |", "|---" * (len(routes) + 1) + "|"]
+    for fault in FAULTS:
+        row = {c.route: c for c in cells if c.fault == fault}
+        lines.append(f"| {fault} | " + " | ".join(row[r].label() for r in routes) + " |")
+    slowest = max(cells, key=lambda c: c.elapsed_ms)
+    lines.append("")
+    lines.append(
+        f"{len(cells)} cells, {sum(not c.ok for c in cells)} wrong, no 500: "
+        f"{all(c.status != 500 for c in cells)}; slowest answer {slowest.elapsed_ms:.0f} ms "
+        f"({slowest.fault} on {slowest.route}) with a {DEADLINE:.1f} s client deadline."
+    )
+    return "\n".join(lines)
