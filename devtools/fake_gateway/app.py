@@ -5,7 +5,7 @@ It checks requests as the platform does - ``app_key``, the timestamp window,
 hmac/hashlib rather than the client's signer - and answers in the real envelope
 shapes. Faults are injected with :attr:`FakeGateway.faults` in process, or over
 HTTP with ``POST /__faults {"fault": ..., "times": n, "method": ...}`` and
-``DELETE /__faults`` when served.
+``DELETE /__faults`` when served; ``GET /__stats`` counts calls and connections.
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ class FakeGateway:
         path = scope["path"]
         if path == "/__faults":
             await self._admin(scope["method"], body, send)
+            return
+        if path == "/__stats":
+            stats = {"calls": len(self.calls), "connections": self.connections}
+            await _respond(send, 200, json.dumps(stats).encode(), "application/json")
             return
         if path not in ("/sync", "/sync/"):
             await _respond(send, 404, b"<html><body>404 Not Found</body></html>", "text/html")

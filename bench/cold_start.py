@@ -1,0 +1,247 @@
+"""Cold start per function, loaded through vercel_runtime as Vercel loads it.
+
+    python -m bench.cold_start [--runs 9] [--write]
+
+Each run is a fresh `python -S` process that imports `vercel_runtime.vc_init`
+with the entrypoint variables the build writes, serves its first request and
+exits; wall time and peak RSS come from os.wait4. Dependencies are installed
+with `pip install --no-compile --target` and the project is copied without
+bytecode, as Vercel ships it by default (PYTHONDONTWRITEBYTECODE=1); the same
+again compiled with compileall is what VERCEL_PYTHON_COMPILEALL=1 ships. The
+standard library keeps its bytecode, as on Vercel. Baselines from the same run:
+(a) the floor, a stdlib-only ASGI app; (b) FastAPI's hello world. Variants are
+interleaved so machine noise spreads evenly; ratios are what to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.report import stamp
+from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
+from devtools.fake_gateway.catalog import Catalog
+from devtools.vercel_invoke import __file__ as INVOKER
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINES = Path(__file__).parent / "baselines"
+RUNTIME_PIN = "vercel-runtime==0.24.1"
+FUNCTIONS = ["health", "openapi_gpt", "products", "links", "categories"]
+FIRST_REQUEST = {
+    "floor": "/",
+    "fastapi_hello": "/",
+    "health": "/api/health",
+    "openapi_gpt": "/openapi-gpt.json",
+    "products": "/api/products/search?q=phone",
+    "links": "/api/links?url=https://www.aliexpress.com/item/{id}.html",
+    "categories": "/api/categories",
+}
+
+
+@dataclass
+class Samples:
+    ms: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        return statistics.median(self.ms)
+
+    def spread(self) -> str:
+        ordered = sorted(self.ms)
+        quarter = max(1, len(ordered) // 4)
+        return f"{ordered[quarter - 1]:.0f}-{ordered[-quarter]:.0f}"
+
+    def rss(self) -> float:
+        return statistics.median(self.rss_mb)
+
+
+def python_312() -> str:
+    return getattr(sys, "_base_executable", sys.executable)
+
+
+def prepare(workdir: Path, compiled: bool) -> tuple[Path, Path]:
+    """A deps dir and a project copy, both without bytecode unless ``compiled``."""
+    label = "pyc" if compiled else "source"
+    deps, project = workdir / f"deps-{label}", workdir / f"project-{label}"
+    if not deps.exists():
+        shared = workdir / "deps-source"
+        if not shared.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-compile",
+                    "--disable-pip-version-check",
+                    "--target",
+                    str(shared),
+                    "-r",
+                    str(ROOT / "requirements.txt"),
+                    RUNTIME_PIN,
+                ],
+                check=True,
+            )
+        if compiled:
+            shutil.copytree(shared, deps)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    if not project.exists():
+        shutil.copytree(ROOT / "api", project / "api", ignore=ignore)
+        shutil.copytree(ROOT / "lib", project / "lib", ignore=ignore)
+        shutil.copytree(BASELINES / "api", project / "api", dirs_exist_ok=True, ignore=ignore)
+    if compiled:
+        for tree in (deps, project):
+            compileall.compile_dir(tree, quiet=1, workers=2)
+    for tree in (deps, project):
+        found = any(tree.rglob("*.pyc"))
+        assert found == compiled, f"{tree}: bytecode present={found}, expected {compiled}"
+    return deps, project
+
+
+def cold_start(
+    deps: Path, project: Path, name: str, env: dict[str, str], path: str
+) -> tuple[float, float]:
+    """Wall ms from process start to exit after the first answer; peak RSS in MB."""
+    event = json.dumps([{"method": "GET", "path": path, "headers": {}}])
+    run_env = {**env, "PYTHONPATH": str(deps), "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [python_312(), "-S", INVOKER, "source", str(project), name],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=run_env,
+    )
+    process.stdin.write(event.encode())
+    process.stdin.close()
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = (time.perf_counter() - started) * 1000
+    process.returncode = os.waitstatus_to_exitcode(status)
+    result = json.loads(output)[0] if output else {"status": None}
+    if process.returncode != 0 or result["status"] != 200:
+        raise RuntimeError(f"{name}: exit {process.returncode}, status {result['status']}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(runs: int, gateway_url: str, workdir: Path) -> dict[str, dict[str, Samples]]:
+    product_id = str(Catalog.load().products[0]["product_id"])
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C.UTF-8",
+        "ALIEXPRESS_APP_KEY": DEMO_APP_KEY,
+        "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
+        "ALIEXPRESS_TRACKING_ID": "bench",
+        "ALIEXPRESS_API_URL": gateway_url,
+    }
+    names = ["floor", "fastapi_hello", *FUNCTIONS]
+    trees = {"source": prepare(workdir, False), "pyc": prepare(workdir, True)}
+    samples = {mode: {name: Samples() for name in names} for mode in trees}
+    for run in range(runs + 1):  # run 0 warms the OS file cache and is dropped
+        for mode, (deps, project) in trees.items():
+            for name in names:
+                ms, rss = cold_start(
+                    deps, project, name, env, FIRST_REQUEST[name].format(id=product_id)
+                )
+                if run:
+                    samples[mode][name].ms.append(ms)
+                    samples[mode][name].rss_mb.append(rss)
+        print(f"run {run}/{runs} done", file=sys.stderr)
+    return samples
+
+
+BUDGETS = {  # function -> (baseline, max ratio)
+    "health": ("floor", 1.10),
+    "openapi_gpt": ("floor", 1.10),
+    "products": ("fastapi_hello", 1.15),
+    "links": ("fastapi_hello", 1.15),
+    "categories": ("fastapi_hello", 1.15),
+}
+HEALTH_MEMORY_BUDGET = 1.10
+
+
+def verdicts(samples: dict[str, dict[str, Samples]]) -> list[tuple[str, bool, str]]:
+    """Budgets apply to the default deployment: no bytecode shipped."""
+    source = samples["source"]
+    found = []
+    for name, (baseline, limit) in BUDGETS.items():
+        ratio = source[name].median() / source[baseline].median()
+        found.append(
+            (f"{name} cold start <= {limit:.2f}x {baseline}", ratio <= limit, f"{ratio:.2f}x")
+        )
+    memory = source["health"].rss() / source["floor"].rss()
+    found.append(
+        (
+            f"health peak memory within {HEALTH_MEMORY_BUDGET - 1:.0%} of floor",
+            memory <= HEALTH_MEMORY_BUDGET,
+            f"{memory:.2f}x",
+        )
+    )
+    return found
+
+
+def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> str:
+    source, pyc = samples["source"], samples["pyc"]
+    lines = [
+        "## Cold start per function (through vercel_runtime, first request served)",
+        "",
+        stamp(command),
+        "",
+        f"{runs} runs per cell (plus one dropped warm-up), variants interleaved. Median wall time "
+        "from process start to exit after the first answer, interquartile range, median peak "
+        "RSS. *No bytecode* = what Vercel ships by default; *bytecode* = "
+        "`VERCEL_PYTHON_COMPILEALL=1`. Data functions' first request includes the first "
+        "upstream call (fake gateway on loopback, no latency).",
+        "",
+        "| function | no bytecode ms (IQR) | ratio to floor | ratio to FastAPI hello | "
+        "peak RSS MB | bytecode ms (IQR) | bytecode speed-up |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ["floor", "fastapi_hello", *FUNCTIONS]:
+        s, c = source[name], pyc[name]
+        lines.append(
+            f"| {name} | {s.median():.0f} ({s.spread()}) | "
+            f"{s.median() / source['floor'].median():.2f}x | "
+            f"{s.median() / source['fastapi_hello'].median():.2f}x | {s.rss():.1f} | "
+            f"{c.median():.0f} ({c.spread()}) | {s.median() / c.median():.2f}x |"
+        )
+    lines += ["", "| budget | verdict | measured |", "|---|---|---|"]
+    for label, ok, measured in verdicts(samples):
+        lines.append(f"| {label} | {'PASS' if ok else 'FAIL'} | {measured} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from bench.report import write_section
+    from devtools.fake_gateway import FakeGateway
+    from devtools.fake_gateway.server import serve_in_thread
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="cold-start-"))
+    try:
+        with serve_in_thread(FakeGateway()) as url:
+            samples = measure(args.runs, url, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    text = render(samples, args.runs, "python -m bench.cold_start " + " ".join(sys.argv[1:]))
+    print(text)
+    if args.write:
+        write_section("cold-start", text)
+
+
+if __name__ == "__main__":
+    main()
