@@ -47,6 +47,7 @@ from lib.aliexpress.models import (
     unwrap_list,
 )
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
+from lib.aliexpress.transport import StreamTransport
 from lib.cache import TTLCache
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
@@ -252,10 +253,11 @@ class AliExpressClient:
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
             self._http = httpx.AsyncClient(
-                transport=self.transport,
+                # StreamTransport, not httpx's default: see lib/aliexpress/transport.py.
+                transport=self.transport or StreamTransport(max_connections=32),
                 timeout=httpx.Timeout(self.attempt_timeout, connect=self.connect_timeout),
-                limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
                 headers={"User-Agent": "aliexpress-gpt-proxy"},
+                trust_env=False,  # no proxy or netrc from the environment: config is explicit
             )
         return self._http
 
