@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: dev test lint vercel-check doctor bench spec clean
+.PHONY: dev test lint vercel-check doctor bench load-check spec clean
 
 $(STAMP): requirements.txt requirements-dev.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
@@ -29,6 +29,16 @@ vercel-check: $(STAMP)
 
 doctor: $(STAMP)
 	$(BIN)/python scripts/doctor.py
+
+# Benchmarks: results into BENCHMARKS.md (see its header). Several minutes.
+bench: $(STAMP)
+	$(BIN)/python -m bench.cold_start --runs 9 --write
+	$(BIN)/python -m bench.warm_path --write
+	$(BIN)/python -m bench.load --duration 30 --connections 50 --runs 3 --write --check
+
+# CI's bounded load check: zero errors, no memory growth across runs.
+load-check: $(STAMP)
+	$(BIN)/python -m bench.load --duration 10 --connections 50 --runs 3 --check
 
 spec: $(STAMP)
 	$(BIN)/python -m devtools.gpt_spec

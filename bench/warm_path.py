@@ -1,0 +1,177 @@
+"""Warm path: products search in process against the fake gateway at zero latency.
+
+    python -m bench.warm_path [--requests 2000] [--write]
+
+The products function is loaded from its file as Vercel loads it; the fake
+gateway runs in its own process on loopback, answering at once. Every search is
+distinct (so every request goes upstream, no cache hits). Per-request overhead
+is the function's own log line: latency_ms - upstream_ms (everything but the
+upstream round trip). Also: requests/s on one worker with 20 in flight, and
+upstream connections opened per 100 requests (keep-alive: 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import httpx
+
+from bench.load import free_port, wait_for_port
+from bench.report import stamp, write_section
+from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
+
+ROOT = Path(__file__).resolve().parents[1]
+OVERHEAD_BUDGET_MS = 2.0
+
+
+def load_function(name: str) -> object:
+    spec = importlib.util.spec_from_file_location(f"api.{name}", ROOT / "api" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.app
+
+
+def gateway_stats(port: int) -> dict[str, int]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats", timeout=5) as response:
+        return json.load(response)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def sequential(app: object, count: int, offset: int) -> tuple[list[dict], list[float]]:
+    logs, wall = [], []
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        for index in range(count):
+            buffer = io.StringIO()
+            started = time.perf_counter()
+            with redirect_stdout(buffer):
+                response = await client.get(
+                    # Distinct cents make every search a distinct upstream call.
+                    f"/api/products/search?q=phone&page_size=10&min_price={(offset + index) / 100}"
+                )
+            wall.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.text
+            logs.append(json.loads(buffer.getvalue().splitlines()[-1]))
+    return logs, wall
+
+
+async def concurrent(app: object, seconds: float, in_flight: int) -> float:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    done = 0
+    stop_at = time.monotonic() + seconds
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def worker(index: int) -> None:
+            nonlocal done
+            n = 0
+            while time.monotonic() < stop_at:
+                n += 1
+                response = await client.get(
+                    f"/api/products/search?q=case&min_price={(index * 1_000_000 + n) / 100}"
+                )
+                assert response.status_code == 200
+                done += 1
+
+        started = time.monotonic()
+        with redirect_stdout(io.StringIO()):
+            await asyncio.gather(*(worker(i) for i in range(in_flight)))
+        return done / (time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    port = free_port()
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "devtools.fake_gateway", "--port", str(port)], cwd=ROOT
+    )
+    try:
+        wait_for_port(port, gateway)
+        os.environ.update(
+            ALIEXPRESS_APP_KEY=DEMO_APP_KEY,
+            ALIEXPRESS_APP_SECRET=DEMO_APP_SECRET,
+            ALIEXPRESS_TRACKING_ID="bench",
+            ALIEXPRESS_API_URL=f"http://127.0.0.1:{port}/sync",
+        )
+        os.environ.pop("PROXY_API_KEY", None)
+        app = load_function("products")
+
+        async def phases() -> tuple:
+            # One event loop throughout, as in a warm instance (one client, one cache).
+            await sequential(app, 200, 50_000_000)  # warm up: client, pool, caches
+            before = gateway_stats(port)
+            logs, wall = await sequential(app, args.requests, 0)
+            after = gateway_stats(port)
+            rps = await concurrent(app, 10.0, 20)
+            await sequential(app, 300, 70_000_000)
+            hit_logs, hit_wall = await sequential(app, 300, 70_000_000)  # the same again
+            return before, logs, wall, after, rps, hit_logs, hit_wall
+
+        before, logs, wall, after, rps, hit_logs, hit_wall = asyncio.run(phases())
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=10)
+    assert all(line["cache"] == "miss" for line in logs)
+    assert all(line["cache"] == "hit" for line in hit_logs)
+    overhead = [line["latency_ms"] - line["upstream_ms"] for line in logs]
+    upstream = [line["upstream_ms"] for line in logs]
+    calls = after["calls"] - before["calls"]
+    per_100 = (after["connections"] - before["connections"]) / calls * 100
+    p50 = statistics.median(overhead)
+    lines = [
+        "## Warm path: products search in process (fake gateway at zero latency)",
+        "",
+        stamp("python -m bench.warm_path " + " ".join(sys.argv[1:])),
+        "",
+        f"{args.requests} distinct searches one after another (every one a cache miss, so every "
+        "one goes upstream over loopback), after 200 warm-up requests. Overhead = the "
+        "function's own log line, `latency_ms - upstream_ms`.",
+        "",
+        "| measure | p50 | p99 |",
+        "|---|---|---|",
+        f"| overhead per search, excluding upstream (ms) | {p50:.2f} | "
+        f"{percentile(overhead, 0.99):.2f} |",
+        f"| upstream round trip incl. signing and parsing (ms) | {statistics.median(upstream):.2f}"
+        f" | {percentile(upstream, 0.99):.2f} |",
+        f"| wall time per request seen by the in-process caller (ms) | "
+        f"{statistics.median(wall):.2f} | {percentile(wall, 0.99):.2f} |",
+        f"| wall time for a cache hit (ms) | {statistics.median(hit_wall):.2f} | "
+        f"{percentile(hit_wall, 0.99):.2f} |",
+        "",
+        f"Requests/s on one worker, 20 in flight, distinct searches: **{rps:.0f}**. "
+        f"Upstream connections opened per 100 requests: **{per_100:.2f}** "
+        f"({after['connections'] - before['connections']} for {calls} upstream calls; keep-alive).",
+        "",
+        "| budget | verdict | measured |",
+        "|---|---|---|",
+        f"| warm overhead p50 <= {OVERHEAD_BUDGET_MS:.0f} ms per search, excluding upstream | "
+        f"{'PASS' if p50 <= OVERHEAD_BUDGET_MS else 'FAIL'} | {p50:.2f} ms |",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        write_section("warm-path", text)
+
+
+if __name__ == "__main__":
+    main()
