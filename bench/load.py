@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from bench.report import stamp, write_section
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
 from devtools.fake_gateway.catalog import Catalog
+from devtools.net import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = [
@@ -54,12 +54,6 @@ CURRENCIES = ["USD", "EUR", "GBP", "JPY", "BRL", "AUD", "CAD", "MXN"]
 MAX_MEMORY_GROWTH = 0.10
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -71,16 +65,6 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
 
 
 def rss_mb(pid: int) -> float:

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import free_port, wait_for_port
 from bench.report import stamp, write_section
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
+from devtools.net import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERHEAD_BUDGET_MS = 2.0

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway, Fault
+from devtools.net import free_port
 from lib.aliexpress.client import RetryPolicy
 from lib.config import get_settings
 from lib.data_api import ClientProvider, get_client_provider
@@ -107,10 +107,7 @@ def configured_env(api_url: str | None = None) -> Iterator[None]:
 
 
 def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/sync"  # nothing listens there once closed
+    return f"http://127.0.0.1:{free_port()}/sync"  # nothing listens there
 
 
 async def _request(

@@ -23,6 +23,7 @@ from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext, annotate
 from lib.http.fastapi_errors import install_error_handlers
+from lib.upstream import client_from_settings
 
 
 async def settings_dependency() -> Settings:
@@ -106,18 +107,11 @@ class ClientProvider:
         self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
 
     def get(self, settings: Settings) -> AliExpressClient:
-        if not settings.configured:
-            raise NotConfiguredError(settings.missing, settings.problems)
         loop = asyncio.get_running_loop()
         if self._slot is not None and self._slot[0] is loop and self._slot[1] == settings:
             return self._slot[2]
-        assert settings.app_key is not None and settings.app_secret is not None
-        client = AliExpressClient(
-            app_key=settings.app_key,
-            app_secret=settings.app_secret,
-            api_url=settings.api_url,
-            sign_method=settings.sign_method,  # type: ignore[arg-type] - checked by .configured
-            tracking_id=settings.tracking_id,
+        client = client_from_settings(
+            settings,
             on_call=_log_upstream,
             transport=self.transport,
             cache=TTLCache(),

@@ -45,17 +45,10 @@ async def deep_check(settings: Settings) -> dict[str, Any]:
     if not settings.configured:
         return _failure("not_configured", "Credentials are not configured.", None)
     # Imported here so a plain health check never pays for httpx.
-    from lib.aliexpress.client import AliExpressClient
     from lib.aliexpress.errors import AliExpressError
+    from lib.upstream import client_from_settings
 
-    assert settings.app_key is not None and settings.app_secret is not None
-    client = AliExpressClient(
-        app_key=settings.app_key,
-        app_secret=settings.app_secret,
-        api_url=settings.api_url,
-        sign_method=settings.sign_method,  # type: ignore[arg-type] - checked by .configured
-        deadline=DEEP_CHECK_DEADLINE,
-    )
+    client = client_from_settings(settings, deadline=DEEP_CHECK_DEADLINE)
     started = time.perf_counter()
     try:
         await client.call(DEEP_CHECK_METHOD, {})

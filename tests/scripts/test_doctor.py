@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,22 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import doctor  # noqa: E402
+from vercel_check import uploaded_files  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 
 def copy_project(target: Path) -> Path:
-    files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for relative in files:
-        if (ROOT / relative).is_file():
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / relative, target / relative)
+    for relative in uploaded_files():  # the project as `vercel deploy` would upload it
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, target / relative)
     return target
 
 
