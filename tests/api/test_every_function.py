@@ -112,3 +112,47 @@ async def test_one_json_log_line_per_request(call: Caller, configured: None, cap
     assert line["upstream_method"] == "aliexpress.affiliate.product.query"
     assert line["upstream_outcome"] == "ok"
     assert line["upstream_ms"] >= 0 and line["latency_ms"] >= line["upstream_ms"]
+
+
+@pytest.mark.parametrize("function", ["products", "links", "categories", "health", "openapi_gpt"])
+async def test_other_methods_are_405_in_the_envelope(apps, configured: None, function: str) -> None:
+    import httpx
+
+    path = {
+        "products": "/api/products/search",
+        "links": "/api/links",
+        "categories": "/api/categories",
+        "health": "/api/health",
+        "openapi_gpt": "/openapi-gpt.json",
+    }[function]
+    transport = httpx.ASGITransport(app=apps[function])
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post(path)
+    assert_error(response, 405, "method_not_allowed")
+
+
+async def test_a_bug_is_a_500_envelope_never_a_traceback(configured: None, capsys) -> None:
+    import httpx
+    from fastapi import APIRouter
+
+    from lib.data_api import create_data_app
+
+    router = APIRouter()
+
+    @router.get("/api/boom")
+    async def boom() -> dict:
+        raise RuntimeError("a bug with a secret-looking detail")
+
+    app = create_data_app("boom", router, summary="test")
+    capsys.readouterr()
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/api/boom")
+    error = assert_error(response, 500, "internal_error")
+    assert "secret-looking" not in response.text
+    assert response.headers["cache-control"] == "no-store"
+    captured = capsys.readouterr()
+    line = json.loads(captured.out.splitlines()[-1])
+    assert (line["level"], line["status"], line["error"]) == ("error", 500, "RuntimeError")
+    assert line["request_id"] == error["request_id"]
+    assert "RuntimeError" in captured.err  # the traceback goes to the log, not the caller
