@@ -55,10 +55,15 @@ class TTLCache:
         found, value = self.get(key)
         if found:
             return value, "hit"
-        pending = self._in_flight.get(key)
-        if pending is not None:
-            # shield: one waiter giving up must not cancel the call the others share.
-            return await asyncio.shield(pending), "coalesced"
+        while (pending := self._in_flight.get(key)) is not None:
+            try:
+                # shield: one waiter giving up must not cancel the call the others share.
+                return await asyncio.shield(pending), "coalesced"
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # this waiter itself is being cancelled
+                # The caller that owned the call was cancelled: fetch as the new owner.
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:

@@ -96,3 +96,26 @@ async def test_a_waiter_giving_up_does_not_cancel_the_shared_call() -> None:
     await asyncio.sleep(0.01)
     impatient.cancel()
     assert await owner == ("done", "miss")
+
+
+async def test_waiters_fetch_again_when_the_owner_is_cancelled() -> None:
+    cache = TTLCache()
+    calls = 0
+
+    async def slow() -> int:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return calls
+
+    owner = asyncio.create_task(cache.get_or_fetch("k", 60, slow))
+    await asyncio.sleep(0.01)
+    waiters = [asyncio.create_task(cache.get_or_fetch("k", 60, slow)) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    owner.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await owner
+    results = await asyncio.gather(*waiters)
+    assert calls == 2  # one new owner among the waiters, the others coalesce on it
+    assert sorted(outcome for _, outcome in results) == ["coalesced", "coalesced", "miss"]
+    assert {value for value, _ in results} == {2}
