@@ -20,8 +20,8 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,19 +52,6 @@ WORDS = [
 ]
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "BRL", "AUD", "CAD", "MXN"]
 MAX_MEMORY_GROWTH = 0.10
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: process exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def rss_mb(pid: int) -> float:
@@ -203,16 +190,18 @@ def run(
         "ALIEXPRESS_TRACKING_ID": "load_test",
         "ALIEXPRESS_API_URL": f"http://127.0.0.1:{gateway_port}/sync",
     }
+    # A file, not a pipe: unread, a pipe full of tracebacks would block the server.
+    server_errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
         [sys.executable, "-m", "devtools.server", "--port", str(server_port)],
         cwd=ROOT,
         env=server_env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=server_errors,
     )
     try:
         wait_for_port(gateway_port, gateway)
-        wait_until_up(f"http://127.0.0.1:{server_port}/health", server)
+        wait_for_port(server_port, server)
         results = []
         for index in range(runs):
             result = asyncio.run(one_run(server_port, duration, connections, index))
@@ -229,11 +218,15 @@ def run(
             "runs": runs,
             "latency": latency,
         }
+        if any(result.errors for result in results):
+            server_errors.seek(0)
+            print("server stderr (tail):", server_errors.read()[-2000:].decode(errors="replace"))
         return results, settings
     finally:
         for process in (server, gateway):
             process.terminate()
             process.wait(timeout=10)
+        server_errors.close()
 
 
 def render(results: list[RunResult], settings: dict, command: str) -> str:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.net import free_port
+from devtools.net import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -33,17 +32,11 @@ def dev_server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                output = process.stdout.read() if process.stdout else "no output"
-                raise RuntimeError(output) from None
-            time.sleep(0.1)
+    try:
+        wait_for_port(port, process, timeout=20)
+    except RuntimeError:
+        process.kill()
+        raise RuntimeError(process.stdout.read() if process.stdout else "no output") from None
     yield base, process
     process.terminate()
     process.wait(timeout=10)
