@@ -63,6 +63,22 @@ async def cache_headers(response: Response, settings: SettingsDep) -> None:
     response.headers["Cache-Control"] = PRIVATE_CACHE if settings.proxy_api_key else PUBLIC_CACHE
 
 
+class _Overrides:
+    """Holds the dependency overrides the routes consult (shared with the app)."""
+
+    def __init__(self) -> None:
+        self.dependency_overrides: dict[Any, Any] = {}
+
+
+def data_router() -> APIRouter:
+    """The router a data function declares its routes on: every route carries the
+    bearer check and the cache headers itself."""
+    return APIRouter(
+        dependencies=[Depends(require_api_key), Depends(cache_headers)],
+        dependency_overrides_provider=_Overrides(),
+    )
+
+
 def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAPI:
     app = FastAPI(
         title=f"AliExpress GPT proxy - {function}",
@@ -71,9 +87,13 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # the public spec is api/openapi_gpt.py
-        dependencies=[Depends(require_api_key), Depends(cache_headers)],
+        # The routes as built, not include_router: FastAPI 0.165 would analyse every
+        # included route's dependencies again on the first request (a cold-start cost).
+        routes=router.routes,
     )
-    app.include_router(router)
+    if isinstance(router.dependency_overrides_provider, _Overrides):
+        # One dict for the app and its routes: app.dependency_overrides works as usual.
+        app.dependency_overrides = router.dependency_overrides_provider.dependency_overrides
     install_error_handlers(app, (AliExpressError,))
     app.add_middleware(RequestContext, function=function)
     return app

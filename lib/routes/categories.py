@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from lib.aliexpress.models import CategoryList
-from lib.data_api import ClientDep
+from lib.data_api import ClientDep, data_router
 
-router = APIRouter()
+router = data_router()
 
 
 @router.get(

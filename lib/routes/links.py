@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.models import LinkBatch, is_aliexpress_url
-from lib.data_api import ClientDep, SettingsDep
+from lib.data_api import ClientDep, SettingsDep, data_router
 from lib.http.errors import InvalidRequest
 
-router = APIRouter()
+router = data_router()
 
 MAX_URLS = 20
 # Split "a,b" lists only where a new URL starts: commas inside a URL stay.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from lib.aliexpress.models import (
     DELIVERY_DAYS,
@@ -16,10 +16,10 @@ from lib.aliexpress.models import (
     Sort,
     parse_product_ref,
 )
-from lib.data_api import ClientDep, LocaleDep
+from lib.data_api import ClientDep, LocaleDep, data_router
 from lib.http.errors import InvalidRequest, NotFound
 
-router = APIRouter()
+router = data_router()
 
 MAX_BATCH = 20
 MAX_PAGE = 1000
