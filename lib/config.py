@@ -13,11 +13,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lib.aliexpress.platform import CURRENCIES, LANGUAGES, SIGN_METHODS
+
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 REQUIRED = ("ALIEXPRESS_APP_KEY", "ALIEXPRESS_APP_SECRET")
 # Set only by the local dev server when it serves its bundled fake gateway.
 DEMO_FLAG = "ALIEXPRESS_DEMO_GATEWAY"
-SIGN_METHODS = ("sha256", "md5")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ class Settings:
             found.append("ALIEXPRESS_SIGN_METHOD must be sha256 or md5.")
         if not self.api_url.startswith(("https://", "http://")):
             found.append("ALIEXPRESS_API_URL must be an http(s) URL.")
+        if self.currency and self.currency not in CURRENCIES:
+            found.append("ALIEXPRESS_CURRENCY must be one of " + ", ".join(CURRENCIES) + ".")
+        if self.language and self.language not in LANGUAGES:
+            found.append("ALIEXPRESS_LANGUAGE must be one of " + ", ".join(LANGUAGES) + ".")
+        if self.ship_to and not (len(self.ship_to) == 2 and self.ship_to.isalpha()):
+            found.append("ALIEXPRESS_SHIP_TO must be a two-letter country code.")
         return tuple(found)
 
     @property

@@ -307,13 +307,6 @@ SORT_PARAMS: dict[str, str | None] = {
     "price_desc": "SALE_PRICE_DESC",
     "orders_desc": "LAST_VOLUME_DESC",
 }
-CURRENCIES: tuple[str, ...] = tuple(
-    "USD GBP CAD EUR UAH MXN TRY RUB BRL AUD INR JPY IDR SEK KRW ILS THB CLP VND".split()
-)
-LANGUAGES: tuple[str, ...] = tuple(
-    "EN RU PT ES FR ID IT TH JA AR VI TR DE HE KO NL PL MX CL IW IN".split()
-)
-DELIVERY_DAYS = (3, 5, 7, 10)
 
 
 class Locale(BaseModel):

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from typing import Literal
 
 SignMethod = Literal["sha256", "md5"]
-SIGN_METHODS: tuple[SignMethod, ...] = ("sha256", "md5")
 
 
 def signable_params(params: Mapping[str, object]) -> dict[str, str]:

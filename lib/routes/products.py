@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from lib.aliexpress.models import (
-    DELIVERY_DAYS,
     ProductBatch,
     ProductDetail,
     ProductPage,
@@ -16,6 +15,7 @@ from lib.aliexpress.models import (
     Sort,
     parse_product_ref,
 )
+from lib.aliexpress.platform import DELIVERY_DAYS
 from lib.data_api import ClientDep, LocaleDep, data_router
 from lib.http.errors import InvalidRequest, NotFound
 

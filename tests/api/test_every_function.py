@@ -156,3 +156,13 @@ async def test_a_bug_is_a_500_envelope_never_a_traceback(configured: None, capsy
     assert (line["level"], line["status"], line["error"]) == ("error", 500, "RuntimeError")
     assert line["request_id"] == error["request_id"]
     assert "RuntimeError" in captured.err  # the traceback goes to the log, not the caller
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+async def test_bad_request_defaults_give_503_and_no_upstream_call(
+    call: Caller, env, gateway, function: str, path: str
+) -> None:
+    env(**FULL_CONFIG, ALIEXPRESS_CURRENCY="XXX")
+    error = assert_error(await call(function, path), 503, "not_configured")
+    assert "ALIEXPRESS_CURRENCY must be one of" in error["message"]
+    assert gateway.calls == []

@@ -109,3 +109,20 @@ def test_health_imports_no_fastapi_httpx_or_pydantic() -> None:
         env={"PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip() == "[]"
+
+
+async def test_bad_request_defaults_are_reported_by_name(call: Caller, env) -> None:
+    env(
+        **FULL_CONFIG,
+        ALIEXPRESS_CURRENCY="XXX",
+        ALIEXPRESS_LANGUAGE="klingon",
+        ALIEXPRESS_SHIP_TO="usa",
+    )
+    body = (await call("health", "/health")).json()
+    assert body["mode"] == "unconfigured"
+    assert [p.split(" ")[0] for p in body["problems"]] == [
+        "ALIEXPRESS_CURRENCY",
+        "ALIEXPRESS_LANGUAGE",
+        "ALIEXPRESS_SHIP_TO",
+    ]
+    assert "XXX" not in str(body["problems"])  # names, never values
