@@ -21,10 +21,16 @@ _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?")
 
 
 @functools.cache
-def _spec_text() -> str:
-    # Read on first request, not at import: a cold start that never serves the
-    # spec never pays for it.
-    return SPEC_FILE.read_text()
+def _spec_document(with_security: bool) -> dict[str, Any]:
+    """The checked-in spec, read on first use (a cold start that never serves the spec
+    never pays for it), with the bearer scheme only when a key is configured."""
+    spec = json.loads(SPEC_FILE.read_text())
+    if not with_security:
+        spec["components"].pop("securitySchemes", None)
+        for item in spec["paths"].values():
+            for operation in item.values():
+                operation.pop("security", None)
+    return spec
 
 
 def public_base_url(settings: Settings, request: Request) -> str:
@@ -42,14 +48,9 @@ def public_base_url(settings: Settings, request: Request) -> str:
 
 
 def spec_for(settings: Settings, request: Request) -> dict[str, Any]:
-    spec = json.loads(_spec_text())
-    spec["servers"] = [{"url": public_base_url(settings, request)}]
-    if not settings.proxy_api_key:
-        spec["components"].pop("securitySchemes", None)
-        for item in spec["paths"].values():
-            for operation in item.values():
-                operation.pop("security", None)
-    return spec
+    # A new top-level dict: the cached document itself is never modified.
+    document = _spec_document(with_security=bool(settings.proxy_api_key))
+    return {**document, "servers": [{"url": public_base_url(settings, request)}]}
 
 
 async def openapi_gpt(request: Request) -> Response:
