@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +17,32 @@ from lib.aliexpress.client import AliExpressClient, RetryPolicy
 from tests import leak_scan
 
 TRACKING_ID = "gpt_proxy_test"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code`` in the project root
+    (no ALIEXPRESS_* or other configuration in its environment)."""
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def load_function(name: str) -> str:
+    """Code that loads api/<name>.py by file path, as Vercel's runtime does."""
+    return (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('api.{name}', 'api/{name}.py')\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+    )
 
 
 @pytest.fixture
