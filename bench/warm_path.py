@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import io
 import json
 import os
@@ -31,18 +30,10 @@ import httpx
 from bench.report import stamp, write_section
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
 from devtools.net import free_port, wait_for_port
+from devtools.server import load_function
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERHEAD_BUDGET_MS = 2.0
-
-
-def load_function(name: str) -> object:
-    spec = importlib.util.spec_from_file_location(f"api.{name}", ROOT / "api" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.app
 
 
 def gateway_stats(port: int) -> dict[str, int]:
@@ -114,7 +105,7 @@ def main() -> None:
             ALIEXPRESS_API_URL=f"http://127.0.0.1:{port}/sync",
         )
         os.environ.pop("PROXY_API_KEY", None)
-        app = load_function("products")
+        app = load_function(ROOT, "products")
 
         async def phases() -> tuple:
             # One event loop throughout, as in a warm instance (one client, one cache).

@@ -47,8 +47,18 @@ def load_dotenv(path: Path) -> list[str]:
     return loaded
 
 
+def load_function(root: Path, name: str) -> Any:
+    """Import ``api/<name>.py`` as module ``api.<name>`` by path, like the runtime; its app."""
+    spec = importlib.util.spec_from_file_location(f"api.{name}", root / "api" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.app
+
+
 class FunctionLoader:
-    """Imports ``api/<name>.py`` as module ``api.<name>`` by path, like the runtime."""
+    """Each function loaded on its first request (a cold start), then kept."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -56,13 +66,7 @@ class FunctionLoader:
 
     def get(self, name: str) -> Any:
         if name not in self.apps:
-            path = self.root / "api" / f"{name}.py"
-            spec = importlib.util.spec_from_file_location(f"api.{name}", path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = module
-            spec.loader.exec_module(module)
-            self.apps[name] = module.app
+            self.apps[name] = load_function(self.root, name)
         return self.apps[name]
 
 
