@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway, Fault
+from devtools.httpx_transport import gateway_transport
 from devtools.net import free_port
 from lib.aliexpress.client import RetryPolicy
 from lib.config import get_settings
@@ -136,7 +137,7 @@ async def run_fault_matrix() -> list[Cell]:
                 env = configured_env(closed_port_url())
             else:
                 gateway.faults.inject(fault, times=None)
-                provider = ClientProvider(httpx.ASGITransport(app=gateway), **CLIENT_OPTIONS)
+                provider = ClientProvider(gateway_transport(gateway), **CLIENT_OPTIONS)
                 env = configured_env()
             with env:
                 response, elapsed = await _request(

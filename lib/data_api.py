@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-import httpx
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 
@@ -19,6 +18,7 @@ from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import AliExpressError
 from lib.aliexpress.models import Locale
 from lib.aliexpress.platform import CURRENCIES, LANGUAGES
+from lib.aliexpress.transport import Transport
 from lib.cache import TTLCache
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
@@ -120,9 +120,7 @@ class ClientProvider:
     client), a new client is made rather than reusing sockets of a dead loop.
     """
 
-    def __init__(
-        self, transport: httpx.AsyncBaseTransport | None = None, **client_options: Any
-    ) -> None:
+    def __init__(self, transport: Transport | None = None, **client_options: Any) -> None:
         self.transport = transport  # None: the network; tests pass the fake gateway
         self.client_options = client_options  # deadline, attempt_timeout, retry
         self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None

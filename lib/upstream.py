@@ -1,7 +1,7 @@
 """The AliExpress client a deployment's settings describe (config -> protocol).
 
-Kept apart from ``lib.config`` so that reading settings never imports httpx:
-health imports this only for its deep check.
+Kept apart from ``lib.config`` so that reading settings never imports the client
+(pydantic models and all): health imports this only for its deep check.
 """
 
 from __future__ import annotations

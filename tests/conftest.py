@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
+from devtools.httpx_transport import gateway_transport
 from lib.aliexpress.client import AliExpressClient, RetryPolicy
 from tests import leak_scan
 
@@ -65,7 +66,7 @@ def make_client(gateway: FakeGateway) -> Callable[..., AliExpressClient]:
             "app_secret": DEMO_APP_SECRET,
             "api_url": "https://api-sg.aliexpress.com/sync",
             "tracking_id": TRACKING_ID,
-            "transport": httpx.ASGITransport(app=gateway),
+            "transport": gateway_transport(gateway),
             "deadline": 2.0,
             "attempt_timeout": 1.0,
             "retry": RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05),

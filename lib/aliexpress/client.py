@@ -1,11 +1,12 @@
-"""One async client for the AliExpress affiliate API, on ``httpx.AsyncClient``.
+"""One async client for the AliExpress affiliate API.
 
-The HTTP client is created on first use and reused across the requests of a
-warm instance (keep-alive, pooling). Every call runs under a deadline: each
+The transport (lib/aliexpress/transport.py) is created on first use and reused
+across the requests of a warm instance (keep-alive, pooling). Every call runs under a deadline: each
 attempt is bounded by what is left of it, and retries - only for transient
 failures, with full jitter - never start when they could not finish in time.
 The transport is injectable, so tests run this very code against the fake
-gateway (``httpx.ASGITransport``) without patching anything.
+gateway in process (any httpx transport, through devtools/httpx_transport.py)
+without patching anything.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
+from urllib.parse import urlencode
 
 from lib.aliexpress.errors import (
     AliExpressAPIError,
@@ -47,7 +47,7 @@ from lib.aliexpress.models import (
     unwrap_list,
 )
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
-from lib.aliexpress.transport import StreamTransport
+from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.cache import TTLCache
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
@@ -56,6 +56,11 @@ DEFAULT_CACHE_TTL = 300.0
 CACHE_TTL = {"aliexpress.affiliate.category.get": 3600.0}
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
 _BAN_SECONDS = re.compile(r"(\d+)\s*second")
+FORM_HEADERS = (
+    ("Content-Type", "application/x-www-form-urlencoded;charset=utf-8"),
+    ("Accept", "application/json"),
+    ("User-Agent", "aliexpress-gpt-proxy"),
+)
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,12 @@ class AliExpressClient:
     attempt_timeout: float = 8.0
     connect_timeout: float = 3.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
+    transport: Transport | None = field(default=None, repr=False)  # None: StreamTransport
     clock: Callable[[], float] = field(default=time.time, repr=False)
     rng: Callable[[], float] = field(default=random.random, repr=False)
     on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
     cache: TTLCache | None = field(default=None, repr=False)
-    _http: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
+    _active: Transport | None = field(default=None, init=False, repr=False)
 
     # -- affiliate methods ---------------------------------------------------------
 
@@ -225,15 +230,16 @@ class AliExpressClient:
             timestamp_ms=int(self.clock() * 1000),
         )
         limit = min(self.attempt_timeout, remaining)
+        body = urlencode(signed).encode("ascii")
         try:
             async with asyncio.timeout(limit):
-                response = await self._client().post(self.api_url, data=signed)
-        except (TimeoutError, httpx.TimeoutException):
+                reply = await self._transport().post(self.api_url, body, FORM_HEADERS)
+        except TimeoutError:  # the attempt's limit, or connecting took too long
             raise UpstreamTimeoutError(f"AliExpress did not answer within {limit:.1f} s.") from None
-        except httpx.HTTPError as exc:
+        except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
-        return parse_response(method, response.status_code, response.content)
+        return parse_response(method, reply.status, reply.body)
 
     def _retry_delay(self, error: AliExpressError, attempt: int) -> float | None:
         if not error.retryable or attempt >= self.retry.max_attempts:
@@ -250,21 +256,17 @@ class AliExpressClient:
             elapsed = (asyncio.get_running_loop().time() - started) * 1000
             self.on_call(UpstreamCall(method, attempts, round(elapsed, 1), outcome, cache))
 
-    def _client(self) -> httpx.AsyncClient:
-        if self._http is None:
-            self._http = httpx.AsyncClient(
-                # StreamTransport, not httpx's default: see lib/aliexpress/transport.py.
-                transport=self.transport or StreamTransport(max_connections=32),
-                timeout=httpx.Timeout(self.attempt_timeout, connect=self.connect_timeout),
-                headers={"User-Agent": "aliexpress-gpt-proxy"},
-                trust_env=False,  # no proxy or netrc from the environment: config is explicit
+    def _transport(self) -> Transport:
+        if self._active is None:
+            self._active = self.transport or StreamTransport(
+                max_connections=32, connect_timeout=self.connect_timeout
             )
-        return self._http
+        return self._active
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        if self._active is not None:
+            await self._active.aclose()
+            self._active = None
 
 
 def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]:

@@ -11,10 +11,10 @@
     └── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
         └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
 
-Lower-level failures (httpx exceptions, JSON errors) are translated once, in the
-client. Each class carries ``status`` and ``code`` so the HTTP layer can answer with
-the contract's envelope without knowing AliExpress. Messages never contain
-credentials, signatures or signed URLs.
+Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are
+translated once, in the client. Each class carries ``status`` and ``code`` so the
+HTTP layer can answer with the contract's envelope without knowing AliExpress.
+Messages never contain credentials, signatures or signed URLs.
 """
 
 from __future__ import annotations

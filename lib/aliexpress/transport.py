@@ -1,32 +1,89 @@
-"""A small HTTP/1.1 transport for ``httpx.AsyncClient`` on asyncio streams.
+"""How the client reaches AliExpress: the ``Transport`` it needs, and the default one.
 
-Why not httpx's default transport: it imports httpcore, which on its first lock
-imports anyio's asyncio backend, and builds an SSL context even for plain HTTP.
-Without shipped bytecode that is ~200 ms of every data function's cold start
-(BENCHMARKS.md), for one upstream: a single HTTPS gateway answering small POSTs.
+The client needs one thing from HTTP: POST a form to the gateway and read the
+whole answer. ``Transport`` is that contract, so any implementation can be
+injected: tests plug in the fake gateway in process (devtools/httpx_transport.py
+adapts any httpx transport), production uses ``StreamTransport``.
 
-What it does: keep-alive connections pooled per (scheme, host, port), at most
-``max_connections`` at once; request bodies sent whole; responses framed by
-Content-Length, chunked encoding or connection close; TLS verified against
-certifi's CA bundle (the same trust httpx uses), context built on first HTTPS
-use. A pooled connection the server closed meanwhile is retried once on a fresh
-one. Errors are httpx's own exception types, so callers see no difference.
-Deadlines belong to the caller (``asyncio.timeout``); only connecting has its
-own limit, from the request's ``timeout`` extension.
+Why our own and not httpx: ``import httpx`` alone (with idna, http.cookiejar and
+urllib.request) costs ~85 ms of every data function's cold start without shipped
+bytecode, and its default transport adds httpcore and anyio's asyncio backend on
+top (~200 ms; BENCHMARKS.md). For one upstream - a single HTTPS gateway answering
+small POSTs - that buys nothing the standard library does not give.
+
+What ``StreamTransport`` does: HTTP/1.1 on asyncio streams; keep-alive
+connections pooled per (scheme, host, port), at most ``max_connections`` at once;
+request bodies sent whole; responses framed by Content-Length, chunked encoding or
+connection close, gzip decoded, bounded by ``MAX_BODY``; TLS verified against
+certifi's CA bundle, the context built on first HTTPS use. A pooled connection the
+server closed meanwhile is retried once on a fresh one. Failures are ``OSError``
+(network, TLS; ``TimeoutError`` when connecting takes too long) or
+``ProtocolError`` (not valid HTTP); the client translates them once. Deadlines
+belong to the caller (``asyncio.timeout``); only connecting has its own limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+import zlib
 from collections import defaultdict
-from collections.abc import Callable
-
-import httpx
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
 
 MAX_BODY = 8 * 2**20  # AliExpress answers are tens of KB; refuse anything absurd
 MAX_HEADER_LINE = 64 * 2**10
 Origin = tuple[str, str, int]
+Headers = Sequence[tuple[str, str]]
+# Set by the transport, whatever the caller passes: they describe the framing it does.
+_FRAMING = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+
+
+class ProtocolError(Exception):
+    """The server's answer is not HTTP/1.1 we can read, or exceeds our limits."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A whole HTTP answer: status, headers as sent (minus framing), decoded body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Transport(Protocol):
+    """What the client needs from HTTP; raise ``OSError`` or ``ProtocolError``."""
+
+    async def post(self, url: str, body: bytes, headers: Headers) -> Reply: ...
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Target:
+    origin: Origin
+    host_header: str
+    path: str  # path and query, as sent on the request line
+
+    @classmethod
+    def parse(cls, url: str) -> _Target:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ProtocolError(f"unsupported URL scheme {parts.scheme!r}")
+        try:
+            explicit_port = parts.port
+        except ValueError:
+            raise ProtocolError("invalid port in URL") from None
+        host = parts.hostname
+        port = explicit_port or (443 if parts.scheme == "https" else 80)
+        host_header = f"[{host}]" if ":" in host else host
+        if explicit_port:
+            host_header += f":{explicit_port}"
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return cls((parts.scheme, host, port), host_header, path)
 
 
 class _Connection:
@@ -41,38 +98,34 @@ class _Connection:
     def close(self) -> None:
         self.writer.close()
 
-    async def exchange(self, request: httpx.Request, body: bytes) -> tuple[int, list, bytes, bool]:
-        target = request.url.raw_path.decode("ascii")
-        lines = [f"{request.method} {target} HTTP/1.1"]
-        for name, value in request.headers.multi_items():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
-                lines.append(f"{name}: {value}")
+    async def exchange(self, target: _Target, body: bytes, headers: Headers) -> tuple[Reply, bool]:
+        lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
+        lines += [f"{name}: {value}" for name, value in headers if name.lower() not in _FRAMING]
         lines += [f"Content-Length: {len(body)}", "Connection: keep-alive", "", ""]
         self.writer.write("\r\n".join(lines).encode("latin-1") + body)
         await self.writer.drain()
-        return await self._read_response()
+        return await self._read_reply()
 
-    async def _read_response(self) -> tuple[int, list, bytes, bool]:
+    async def _read_reply(self) -> tuple[Reply, bool]:
         status_line = await self._line()
         parts = status_line.split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
-            raise httpx.RemoteProtocolError(f"malformed status line {status_line[:60]!r}")
+            raise ProtocolError(f"malformed status line {status_line[:60]!r}")
         status, version = int(parts[1]), parts[0]
         headers: list[tuple[str, str]] = []
         while line := await self._line():
             name, sep, value = line.partition(":")
             if not sep:
-                raise httpx.RemoteProtocolError("malformed header line")
+                raise ProtocolError("malformed header line")
             headers.append((name.strip(), value.strip()))
         fields = {name.lower(): value for name, value in headers}
-        connection = fields.get("connection", "").lower()
-        keep_alive = version == "HTTP/1.1" and "close" not in connection
+        keep_alive = version == "HTTP/1.1" and "close" not in fields.get("connection", "").lower()
         if "chunked" in fields.get("transfer-encoding", "").lower():
             body = await self._chunked()
         elif "content-length" in fields:
             length = int(fields["content-length"]) if fields["content-length"].isdigit() else -1
             if not 0 <= length <= MAX_BODY:
-                raise httpx.RemoteProtocolError("bad or oversized Content-Length")
+                raise ProtocolError("bad or oversized Content-Length")
             body = await self.reader.readexactly(length)
         elif status in (204, 304) or 100 <= status < 200:
             body = b""
@@ -81,11 +134,13 @@ class _Connection:
             while chunk := await self.reader.read(MAX_BODY + 1 - len(body)):
                 body += chunk
             if len(body) > MAX_BODY:
-                raise httpx.RemoteProtocolError("oversized body")
+                raise ProtocolError("oversized body")
             keep_alive = False
-        # Drop framing headers: the body is already decoded and whole.
-        headers = [(n, v) for n, v in headers if n.lower() not in ("transfer-encoding",)]
-        return status, headers, body, keep_alive
+        body = _decode(body, fields.get("content-encoding", "identity"))
+        # Drop what described the wire: the body is whole and decoded now.
+        dropped = ("transfer-encoding", "content-encoding", "content-length")
+        kept = [(n, v) for n, v in headers if n.lower() not in dropped]
+        return Reply(status, kept, body), keep_alive
 
     async def _chunked(self) -> bytes:
         body = bytearray()
@@ -94,69 +149,86 @@ class _Connection:
             try:
                 size = int(size_text, 16)
             except ValueError:
-                raise httpx.RemoteProtocolError("malformed chunk size") from None
+                raise ProtocolError("malformed chunk size") from None
             if size == 0:
                 while await self._line():  # trailers, then the blank line
                     pass
                 return bytes(body)
             if len(body) + size > MAX_BODY:
-                raise httpx.RemoteProtocolError("oversized body")
+                raise ProtocolError("oversized body")
             body += await self.reader.readexactly(size)
             if await self.reader.readexactly(2) != b"\r\n":
-                raise httpx.RemoteProtocolError("malformed chunk")
+                raise ProtocolError("malformed chunk")
 
     async def _line(self) -> str:
         try:
             line = await self.reader.readuntil(b"\r\n")
         except asyncio.LimitOverrunError:
-            raise httpx.RemoteProtocolError("header line too long") from None
+            raise ProtocolError("header line too long") from None
         return line[:-2].decode("latin-1")
 
 
-class StreamTransport(httpx.AsyncBaseTransport):
+def _decode(body: bytes, encoding: str) -> bytes:
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding != "gzip":  # the only one we ask for
+        raise ProtocolError(f"unexpected Content-Encoding {encoding[:20]!r}")
+    decoder = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        decoded = decoder.decompress(body, MAX_BODY + 1)
+    except zlib.error:
+        raise ProtocolError("malformed gzip body") from None
+    if len(decoded) > MAX_BODY or decoder.unconsumed_tail:
+        raise ProtocolError("oversized body")
+    return decoded
+
+
+class StreamTransport:
+    """The default ``Transport``: pooled HTTP/1.1 keep-alive on asyncio streams."""
+
     def __init__(
         self,
         max_connections: int = 32,
+        connect_timeout: float = 3.0,
         ssl_context_factory: Callable[[], ssl.SSLContext] | None = None,
     ) -> None:
         self._idle: defaultdict[Origin, list[_Connection]] = defaultdict(list)
         self._slots = asyncio.Semaphore(max_connections)
+        self.connect_timeout = connect_timeout
         self._ssl_context_factory = ssl_context_factory or _certifi_context
         self._ssl_context: ssl.SSLContext | None = None
         self.connections_opened = 0
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        origin = _origin(request.url)
-        body = await request.aread()
+    async def post(self, url: str, body: bytes, headers: Headers) -> Reply:
+        target = _Target.parse(url)
+        headers = [*headers, ("Accept-Encoding", "gzip")]
         async with self._slots:
-            connection = self._take_idle(origin)
+            connection = self._take_idle(target.origin)
             if connection is not None:
                 try:
-                    return await self._exchange(origin, connection, request, body)
-                except (httpx.ReadError, httpx.RemoteProtocolError):
+                    return await self._exchange(target, connection, body, headers)
+                except (OSError, ProtocolError):
                     pass  # the server closed a kept-alive connection: one fresh try
-            connection = await self._connect(origin, request)
-            return await self._exchange(origin, connection, request, body)
+            connection = await self._connect(target.origin)
+            return await self._exchange(target, connection, body, headers)
 
     async def _exchange(
-        self, origin: Origin, connection: _Connection, request: httpx.Request, body: bytes
-    ) -> httpx.Response:
+        self, target: _Target, connection: _Connection, body: bytes, headers: Headers
+    ) -> Reply:
         try:
-            status, headers, content, keep_alive = await connection.exchange(request, body)
+            reply, keep_alive = await connection.exchange(target, body, headers)
         except asyncio.IncompleteReadError:
             connection.close()
-            raise httpx.RemoteProtocolError("server closed the connection mid-answer") from None
-        except (ConnectionError, OSError) as exc:
-            connection.close()
-            raise httpx.ReadError(type(exc).__name__) from None
-        except BaseException:  # protocol errors, and cancellation by the caller's deadline
+            raise ProtocolError("server closed the connection mid-answer") from None
+        except BaseException:  # network and protocol errors, and the caller's deadline
             connection.close()
             raise
         if keep_alive:
-            self._idle[origin].append(connection)
+            self._idle[target.origin].append(connection)
         else:
             connection.close()
-        return httpx.Response(status, headers=headers, content=content, request=request)
+        return reply
 
     def _take_idle(self, origin: Origin) -> _Connection | None:
         idle = self._idle[origin]
@@ -167,16 +239,15 @@ class StreamTransport(httpx.AsyncBaseTransport):
             connection.close()
         return None
 
-    async def _connect(self, origin: Origin, request: httpx.Request) -> _Connection:
+    async def _connect(self, origin: Origin) -> _Connection:
         scheme, host, port = origin
         tls = None
         if scheme == "https":
             if self._ssl_context is None:
                 self._ssl_context = self._ssl_context_factory()
             tls = self._ssl_context
-        timeout = request.extensions.get("timeout", {}).get("connect")
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(self.connect_timeout):
                 reader, writer = await asyncio.open_connection(
                     host,
                     port,
@@ -185,9 +256,7 @@ class StreamTransport(httpx.AsyncBaseTransport):
                     limit=MAX_HEADER_LINE,
                 )
         except TimeoutError:
-            raise httpx.ConnectTimeout("connecting timed out") from None
-        except (OSError, ssl.SSLError) as exc:
-            raise httpx.ConnectError(type(exc).__name__) from None
+            raise TimeoutError("connecting timed out") from None
         self.connections_opened += 1
         return _Connection(reader, writer)
 
@@ -198,13 +267,7 @@ class StreamTransport(httpx.AsyncBaseTransport):
         self._idle.clear()
 
 
-def _origin(url: httpx.URL) -> Origin:
-    if url.scheme not in ("http", "https"):
-        raise httpx.UnsupportedProtocol(f"unsupported scheme {url.scheme!r}")
-    return url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80)
-
-
 def _certifi_context() -> ssl.SSLContext:
-    import certifi  # installed with httpx; only needed once HTTPS is used
+    import certifi  # only needed once HTTPS is used
 
     return ssl.create_default_context(cafile=certifi.where())

@@ -6,11 +6,14 @@ import asyncio
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 
 from devtools.fake_gateway import FakeGateway, Fault
+from devtools.fake_gateway.server import serve_in_thread
+from devtools.httpx_transport import HttpxTransport
 from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall
 from lib.aliexpress.errors import (
     AliExpressAPIError,
@@ -21,6 +24,7 @@ from lib.aliexpress.errors import (
     UpstreamTimeoutError,
 )
 from lib.aliexpress.models import Locale, ProductQuery
+from lib.aliexpress.transport import StreamTransport
 
 pytestmark = pytest.mark.anyio
 MakeClient = Callable[..., AliExpressClient]
@@ -228,14 +232,18 @@ async def test_connection_refused_is_a_transport_error(make_client: MakeClient) 
     await client.aclose()
 
 
-async def test_http_client_is_created_once_and_reused(make_client: MakeClient) -> None:
-    client = make_client()
-    await client.get_categories()
-    first = client._http
-    await client.get_categories()
-    assert client._http is first is not None
-    await client.aclose()
-    assert client._http is None
+async def test_the_default_transport_is_created_once_and_reused(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    with serve_in_thread(gateway) as url:
+        client = make_client(transport=None, api_url=url)
+        await client.get_categories()
+        first = client._active
+        await client.get_categories()
+        assert isinstance(first, StreamTransport) and client._active is first
+        assert (first.connections_opened, gateway.connections) == (1, 1)
+        await client.aclose()
+        assert client._active is None
 
 
 async def test_secret_is_never_sent_or_shown(make_client: MakeClient, gateway: FakeGateway) -> None:
@@ -267,10 +275,51 @@ async def test_concurrent_calls_share_one_client(make_client: MakeClient) -> Non
     assert all(page.products for page in pages)
 
 
-def test_client_accepts_an_injected_transport() -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
-    client = AliExpressClient(app_key="k", app_secret="s", transport=transport)
-    assert client.transport is transport
+async def test_an_injected_transport_sees_a_signed_form_post() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        envelope = {"resp_result": {"resp_code": 200, "result": {"categories": {}}}}
+        return httpx.Response(200, json={"aliexpress_affiliate_category_get_response": envelope})
+
+    client = AliExpressClient(
+        app_key="k",
+        app_secret="s",
+        api_url="https://gw.example/sync",
+        transport=HttpxTransport(httpx.MockTransport(answer)),
+    )
+    assert await client.get_categories() == []
+    request = seen[0]
+    assert (request.method, str(request.url)) == ("POST", "https://gw.example/sync")
+    assert request.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    form = dict(parse_qsl(request.content.decode()))
+    assert form["method"] == "aliexpress.affiliate.category.get"
+    assert form["app_key"] == "k" and len(form["sign"]) == 64
+    assert "s" not in form.values()  # the secret signs; it never travels
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [
+        (httpx.ReadTimeout("slow"), UpstreamTimeoutError),
+        (httpx.ConnectTimeout("slow"), UpstreamTimeoutError),
+        (httpx.ConnectError("refused"), TransportError),
+        (httpx.RemoteProtocolError("garbage"), TransportError),
+    ],
+)
+async def test_transport_failures_are_translated_once(failure: Exception, error: type) -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    client = AliExpressClient(
+        app_key="k",
+        app_secret="s",
+        transport=HttpxTransport(httpx.MockTransport(fail)),
+        retry=RetryPolicy(max_attempts=1),
+    )
+    with pytest.raises(error):
+        await client.get_categories()
 
 
 async def test_identical_calls_are_served_from_cache(

@@ -1,23 +1,23 @@
 """lib/aliexpress/transport.py against real sockets on loopback: framing, keep-alive,
-stale connections, errors, limits and TLS."""
+stale connections, gzip, errors, limits and TLS."""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import ssl
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
 from devtools.fake_gateway import FakeGateway
 from devtools.fake_gateway.server import serve_in_thread
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import TransportError, UpstreamTimeoutError
-from lib.aliexpress.transport import MAX_BODY, StreamTransport
+from lib.aliexpress.transport import MAX_BODY, ProtocolError, Reply, StreamTransport
 from tests.conftest import modules_after
 
 pytestmark = pytest.mark.anyio
@@ -57,9 +57,12 @@ def answering(*responses: bytes, close_after: bool = False) -> Handler:
     return handle
 
 
-async def post(transport: StreamTransport, url: str, **kwargs: object) -> httpx.Response:
-    async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(2.0)) as client:
-        return await client.post(url, data={"q": "phone case"}, **kwargs)
+FORM = (("Content-Type", "application/x-www-form-urlencoded"),)
+
+
+async def post(transport: StreamTransport, url: str) -> Reply:
+    async with asyncio.timeout(2.0):
+        return await transport.post(url, b"q=phone+case", FORM)
 
 
 async def test_content_length_answer_and_request_framing() -> None:
@@ -74,14 +77,50 @@ async def test_content_length_answer_and_request_framing() -> None:
         await writer.drain()
 
     async with raw_server(handle) as port:
-        response = await post(StreamTransport(), f"http://127.0.0.1:{port}/sync?x=1")
-    assert response.status_code == 200
-    assert response.json() == {"ok": 1}
+        reply = await post(StreamTransport(), f"http://127.0.0.1:{port}/sync?x=1")
+    assert (reply.status, reply.body) == (200, b'{"ok": 1}\r\n')
+    assert ("Content-Type", "application/json") in reply.headers
     request = seen[0]
     assert request.startswith(b"POST /sync?x=1 HTTP/1.1\r\n")
-    assert b"\r\nhost: 127.0.0.1:" in request.lower()  # header names are case-insensitive
+    assert f"\r\nHost: 127.0.0.1:{port}\r\n".encode() in request
+    assert b"\r\nContent-Type: application/x-www-form-urlencoded\r\n" in request
     assert b"\r\nContent-Length: 12\r\n" in request
     assert request.endswith(b"\r\n\r\nq=phone+case")
+
+
+async def test_callers_cannot_set_the_framing_headers() -> None:
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await read_request(reader))
+        writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
+        await writer.drain()
+
+    framing = (("Host", "evil.example"), ("Content-Length", "0"), ("Connection", "close"))
+    async with raw_server(handle) as port:
+        reply = await StreamTransport().post(f"http://127.0.0.1:{port}/", b"ab", framing)
+    assert reply.status == 204
+    assert b"evil" not in seen[0] and b"close" not in seen[0].lower()
+    assert b"\r\nContent-Length: 2\r\n" in seen[0]
+
+
+async def test_gzip_answers_are_decoded() -> None:
+    packed = gzip.compress(b'{"a": 1}' * 100)
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(packed)
+    ) + packed
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await read_request(reader))
+        writer.write(answer)
+        await writer.drain()
+
+    async with raw_server(handle) as port:
+        reply = await post(StreamTransport(), f"http://127.0.0.1:{port}/")
+    assert reply.body == b'{"a": 1}' * 100
+    assert b"\r\nAccept-Encoding: gzip\r\n" in seen[0]
+    assert not any(name.lower() == "content-encoding" for name, _ in reply.headers)
 
 
 async def test_chunked_answer_with_trailers() -> None:
@@ -90,17 +129,17 @@ async def test_chunked_answer_with_trailers() -> None:
         b'4;ext=1\r\n{"a"\r\n5\r\n: 12}\r\n0\r\nX-Trailer: t\r\n\r\n'
     )
     async with raw_server(answering(body)) as port:
-        response = await post(StreamTransport(), f"http://127.0.0.1:{port}/")
-    assert response.json() == {"a": 12}
-    assert "transfer-encoding" not in response.headers
+        reply = await post(StreamTransport(), f"http://127.0.0.1:{port}/")
+    assert reply.body == b'{"a": 12}'
+    assert not any(name.lower() == "transfer-encoding" for name, _ in reply.headers)
 
 
 async def test_body_delimited_by_close() -> None:
     answer = b"HTTP/1.0 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n<html>down</html>"
     transport = StreamTransport()
     async with raw_server(answering(answer, close_after=True)) as port:
-        response = await post(transport, f"http://127.0.0.1:{port}/")
-    assert (response.status_code, response.text) == (502, "<html>down</html>")
+        reply = await post(transport, f"http://127.0.0.1:{port}/")
+    assert (reply.status, reply.body) == (502, b"<html>down</html>")
     assert not any(transport._idle.values())  # never reuse a closed connection
 
 
@@ -108,9 +147,8 @@ async def test_keep_alive_reuses_one_connection() -> None:
     gateway = FakeGateway()
     transport = StreamTransport()
     with serve_in_thread(gateway) as url:
-        async with httpx.AsyncClient(transport=transport) as client:
-            for _ in range(10):
-                assert (await client.post(url, data={})).status_code == 200
+        for _ in range(10):
+            assert (await transport.post(url, b"", FORM)).status == 200
     assert transport.connections_opened == 1
     assert gateway.connections == 1
 
@@ -119,12 +157,11 @@ async def test_a_kept_alive_connection_the_server_closed_is_retried_fresh() -> N
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
     transport = StreamTransport()
     # The server answers once per connection, then closes it without saying so.
-    client = httpx.AsyncClient(transport=transport)
-    async with raw_server(answering(ok, close_after=True)) as port, client:
-        first = await client.post(f"http://127.0.0.1:{port}/", data={})
+    async with raw_server(answering(ok, close_after=True)) as port:
+        first = await post(transport, f"http://127.0.0.1:{port}/")
         await asyncio.sleep(0.05)
-        second = await client.post(f"http://127.0.0.1:{port}/", data={})
-    assert (first.text, second.text) == ("ok", "ok")
+        second = await post(transport, f"http://127.0.0.1:{port}/")
+    assert (first.body, second.body) == (b"ok", b"ok")
     assert transport.connections_opened == 2
 
 
@@ -145,34 +182,40 @@ async def test_a_connection_dropped_mid_request_is_retried_once_on_a_fresh_one()
             await asyncio.sleep(5)
 
     transport = StreamTransport()
-    client = httpx.AsyncClient(transport=transport)
-    async with raw_server(handle) as port, client:
-        first = await client.post(f"http://127.0.0.1:{port}/", data={})
-        second = await client.post(f"http://127.0.0.1:{port}/", data={})
-    assert (first.text, second.text) == ("ok", "ok")
+    async with raw_server(handle) as port:
+        first = await post(transport, f"http://127.0.0.1:{port}/")
+        second = await post(transport, f"http://127.0.0.1:{port}/")
+    assert (first.body, second.body) == (b"ok", b"ok")
     assert (connections, transport.connections_opened) == (2, 2)
 
 
 @pytest.mark.parametrize(
-    ("answer", "error"),
+    "answer",
     [
-        (b"garbage\r\n\r\n", httpx.RemoteProtocolError),
-        (b"HTTP/1.1 OK\r\n\r\n", httpx.RemoteProtocolError),
-        (b"HTTP/1.1 200 OK\r\nno-colon-here\r\n\r\n", httpx.RemoteProtocolError),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", httpx.RemoteProtocolError),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", httpx.RemoteProtocolError),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", httpx.RemoteProtocolError),
-        (
-            b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1),
-            httpx.RemoteProtocolError,
-        ),
-        (b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", httpx.RemoteProtocolError),
-        (b"", httpx.RemoteProtocolError),
+        b"garbage\r\n\r\n",
+        b"HTTP/1.1 OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno-colon-here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
+        b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1),
+        b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\nab",
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\nab",
+        b"",
     ],
 )
-async def test_malformed_answers_are_protocol_errors(answer: bytes, error: type) -> None:
+async def test_malformed_answers_are_protocol_errors(answer: bytes) -> None:
     async with raw_server(answering(answer, close_after=True)) as port:
-        with pytest.raises(error):
+        with pytest.raises(ProtocolError):
+            await post(StreamTransport(), f"http://127.0.0.1:{port}/")
+
+
+async def test_a_gzip_bomb_is_refused() -> None:
+    packed = gzip.compress(b"\0" * (MAX_BODY + 1))  # ~8 KB on the wire
+    head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+    async with raw_server(answering(head % len(packed) + packed)) as port:
+        with pytest.raises(ProtocolError, match="oversized"):
             await post(StreamTransport(), f"http://127.0.0.1:{port}/")
 
 
@@ -186,20 +229,34 @@ async def test_oversized_close_delimited_body_is_refused() -> None:
         writer.close()
 
     async with raw_server(handle) as port:
-        with pytest.raises(httpx.RemoteProtocolError, match="oversized"):
+        with pytest.raises(ProtocolError, match="oversized"):
             await post(StreamTransport(), f"http://127.0.0.1:{port}/")
 
 
 async def test_connection_refused_is_a_connect_error() -> None:
     async with raw_server(answering()) as port:
         pass  # closed again: nothing listens on the port now
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(ConnectionRefusedError):
         await post(StreamTransport(), f"http://127.0.0.1:{port}/")
 
 
-async def test_unsupported_scheme() -> None:
-    with pytest.raises(httpx.UnsupportedProtocol):
-        await post(StreamTransport(), "ftp://127.0.0.1/")
+async def test_connecting_has_its_own_limit() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(10)
+
+    # Connecting includes the TLS handshake, which this server never answers.
+    transport = StreamTransport(connect_timeout=0.2)
+    async with raw_server(silent) as port:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(TimeoutError, match="connecting"):
+            await transport.post(f"https://127.0.0.1:{port}/", b"", FORM)
+    assert asyncio.get_running_loop().time() - started < 1.0
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/", "http:///no-host", "http://h:99999/"])
+async def test_unusable_urls(url: str) -> None:
+    with pytest.raises(ProtocolError):
+        await post(StreamTransport(), url)
 
 
 async def test_silent_server_hits_the_client_deadline() -> None:
@@ -226,7 +283,7 @@ async def test_client_maps_transport_errors() -> None:
         client = AliExpressClient(
             app_key="k", app_secret="s", api_url=f"http://127.0.0.1:{port}/", deadline=1.0
         )
-        with pytest.raises(TransportError, match="RemoteProtocolError"):
+        with pytest.raises(TransportError, match="ProtocolError"):
             await client.get_categories()
         await client.aclose()
 
@@ -269,14 +326,14 @@ async def test_tls_is_verified(certificate: tuple[Path, Path]) -> None:
         trusting = StreamTransport(
             ssl_context_factory=lambda: ssl.create_default_context(cafile=str(cert))
         )
-        response = await post(trusting, f"https://localhost:{port}/")
-        assert response.text == "ok"
+        reply = await post(trusting, f"https://localhost:{port}/")
+        assert reply.body == b"ok"
         # The default trust (certifi) does not know this self-signed certificate.
-        with pytest.raises(httpx.ConnectError):
+        with pytest.raises(ssl.SSLCertVerificationError):
             await post(StreamTransport(), f"https://localhost:{port}/")
 
 
-def test_the_default_client_never_loads_httpcore() -> None:
+def test_the_default_client_never_loads_httpx() -> None:
     code = (
         "import asyncio\n"
         "from lib.aliexpress.client import AliExpressClient\n"
@@ -286,4 +343,4 @@ def test_the_default_client_never_loads_httpcore() -> None:
     )
     loaded = modules_after(code)
     assert "lib.aliexpress.transport" in loaded  # the call really went through the client
-    assert [m for m in loaded if m.startswith(("httpcore", "anyio._backends"))] == []
+    assert [m for m in loaded if m.startswith(("httpx", "httpcore", "anyio", "idna"))] == []

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
+from devtools.httpx_transport import gateway_transport
 from lib.config import get_settings
 from lib.data_api import ClientProvider, get_client_provider
 from tests.conftest import TRACKING_ID
@@ -71,7 +72,7 @@ def client_options() -> dict[str, Any]:
 def apps(gateway: FakeGateway, client_options: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Each function's ``app``; data functions reach the fake gateway in-process."""
     loaded = {name: importlib.import_module(f"api.{name}").app for name in FUNCTIONS}
-    provider = ClientProvider(transport=httpx.ASGITransport(app=gateway), **client_options)
+    provider = ClientProvider(transport=gateway_transport(gateway), **client_options)
     for app in loaded.values():
         if hasattr(app, "dependency_overrides"):
             app.dependency_overrides[get_client_provider] = lambda: provider

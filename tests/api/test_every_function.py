@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from devtools.fake_gateway import FakeGateway
+from devtools.fake_gateway.server import serve_in_thread
 from tests.api.conftest import API_KEY, FULL_CONFIG, Caller, assert_error
+from tests.conftest import load_function, modules_after
 
 pytestmark = pytest.mark.anyio
 
@@ -166,3 +169,42 @@ async def test_bad_request_defaults_give_503_and_no_upstream_call(
     error = assert_error(await call(function, path), 503, "not_configured")
     assert "ALIEXPRESS_CURRENCY must be one of" in error["message"]
     assert gateway.calls == []
+
+
+COLD_PATH = """
+import asyncio, json, os
+os.environ.update(json.loads({env!r}))
+{load}
+async def first_answer():
+    scope = {{"type": "http", "asgi": {{"version": "3.0"}}, "http_version": "1.1",
+              "method": "GET", "scheme": "https", "path": {path!r}, "raw_path": {path!r}.encode(),
+              "query_string": {query!r}.encode(), "root_path": "", "headers": [],
+              "client": ("127.0.0.1", 1), "server": ("t", 443)}}
+    sent = []
+    async def receive():
+        return {{"type": "http.request", "body": b"", "more_body": False}}
+    async def send(message):
+        sent.append(message)
+    await module.app(scope, receive, send)
+    assert sent[0]["status"] == 200, sent
+asyncio.run(first_answer())
+"""
+
+
+@pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
+def test_a_data_function_answers_without_loading_httpx(function: str, path: str) -> None:
+    """httpx costs ~85 ms of a cold start without bytecode (BENCHMARKS.md): the
+    functions reach AliExpress through lib/aliexpress/transport.py instead."""
+    gateway = FakeGateway()
+    known_id = str(gateway.catalog.products[0]["product_id"])
+    route, _, query = path.replace("1005006100000000", known_id).partition("?")
+    with serve_in_thread(gateway) as url:
+        code = COLD_PATH.format(
+            env=json.dumps({**FULL_CONFIG, "ALIEXPRESS_API_URL": url}),
+            load=load_function(function),
+            path=route,
+            query=query,
+        )
+        loaded = modules_after(code)
+    assert "lib.aliexpress.transport" in loaded  # it did go upstream
+    assert [m for m in loaded if m.split(".")[0] in ("httpx", "httpcore", "h11")] == []

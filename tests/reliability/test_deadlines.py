@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from devtools.fake_gateway import FakeGateway, Fault
+from devtools.httpx_transport import gateway_transport
 from lib.aliexpress.client import AliExpressClient, RetryPolicy
 from lib.aliexpress.errors import UpstreamHTTPError, UpstreamTimeoutError
 from lib.aliexpress.models import ProductQuery
@@ -44,14 +45,13 @@ def test_backoff_is_jittered_and_capped() -> None:
 @pytest.mark.anyio
 @pytest.mark.parametrize("deadline", [0.3, 0.6, 1.2])
 async def test_a_hanging_upstream_is_cut_at_the_deadline(deadline: float) -> None:
-    import httpx
 
     gateway = FakeGateway(slow_seconds=60)
     gateway.faults.inject(Fault.SLOW, times=None)
     client = AliExpressClient(
         app_key=gateway.app_key,
         app_secret=gateway.app_secret,
-        transport=httpx.ASGITransport(app=gateway),
+        transport=gateway_transport(gateway),
         deadline=deadline,
         attempt_timeout=deadline / 2.5,
         retry=RetryPolicy(max_attempts=10, base_delay=0.01),
@@ -64,7 +64,6 @@ async def test_a_hanging_upstream_is_cut_at_the_deadline(deadline: float) -> Non
 
 @pytest.mark.anyio
 async def test_a_failing_upstream_sees_no_retry_storm() -> None:
-    import httpx
 
     gateway = FakeGateway(latency=0.01)
     gateway.faults.inject(Fault.HTTP_503, times=None)
@@ -74,7 +73,7 @@ async def test_a_failing_upstream_sees_no_retry_storm() -> None:
         return AliExpressClient(
             app_key=gateway.app_key,
             app_secret=gateway.app_secret,
-            transport=httpx.ASGITransport(app=gateway),
+            transport=gateway_transport(gateway),
             retry=policy,
             deadline=2.0,
             cache=cache,

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from devtools.fake_gateway import FakeGateway
+from devtools.httpx_transport import HttpxTransport
 from lib.data_api import ClientProvider, get_client_provider
 from tests.api.conftest import Caller, assert_error
 
@@ -133,7 +134,7 @@ async def test_the_upstream_host_is_fixed_by_configuration(
             hosts.append(request.url.host)
             return await inner.handle_async_request(request)
 
-    provider = ClientProvider(transport=Recording())
+    provider = ClientProvider(transport=HttpxTransport(Recording()))
     app = apps["products"]
     app.dependency_overrides[get_client_provider] = lambda: provider
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
