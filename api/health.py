@@ -1,4 +1,4 @@
-"""Vercel function: health report. Imports no FastAPI and no httpx at load."""
+"""Vercel function: health report. Imports no FastAPI and no pydantic at load."""
 
 from lib.http.plain import PlainApp
 from lib.routes.health import health

@@ -37,8 +37,9 @@ MAX_BODY = 8 * 2**20  # AliExpress answers are tens of KB; refuse anything absur
 MAX_HEADER_LINE = 64 * 2**10
 Origin = tuple[str, str, int]
 Headers = Sequence[tuple[str, str]]
-# Set by the transport, whatever the caller passes: they describe the framing it does.
-_FRAMING = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+# Set by the transport, whatever the caller passes: they describe the framing and
+# decoding it does.
+_OWNED = frozenset({"host", "content-length", "transfer-encoding", "connection", "accept-encoding"})
 
 
 class ProtocolError(Exception):
@@ -100,8 +101,14 @@ class _Connection:
 
     async def exchange(self, target: _Target, body: bytes, headers: Headers) -> tuple[Reply, bool]:
         lines = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
-        lines += [f"{name}: {value}" for name, value in headers if name.lower() not in _FRAMING]
-        lines += [f"Content-Length: {len(body)}", "Connection: keep-alive", "", ""]
+        lines += [f"{name}: {value}" for name, value in headers if name.lower() not in _OWNED]
+        lines += [
+            "Accept-Encoding: gzip",
+            f"Content-Length: {len(body)}",
+            "Connection: keep-alive",
+            "",
+            "",
+        ]
         self.writer.write("\r\n".join(lines).encode("latin-1") + body)
         await self.writer.drain()
         return await self._read_reply()
@@ -202,7 +209,6 @@ class StreamTransport:
 
     async def post(self, url: str, body: bytes, headers: Headers) -> Reply:
         target = _Target.parse(url)
-        headers = [*headers, ("Accept-Encoding", "gzip")]
         async with self._slots:
             connection = self._take_idle(target.origin)
             if connection is not None:

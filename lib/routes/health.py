@@ -44,7 +44,7 @@ async def deep_check(settings: Settings) -> dict[str, Any]:
     """One signed ``category.get`` call: proves key, secret, signing and the route."""
     if not settings.configured:
         return _failure("not_configured", "Credentials are not configured.", None)
-    # Imported here so a plain health check never pays for httpx.
+    # Imported here so a plain health check never pays for the client and pydantic.
     from lib.aliexpress.errors import AliExpressError
     from lib.upstream import client_from_settings
 

@@ -96,11 +96,16 @@ async def test_callers_cannot_set_the_framing_headers() -> None:
         writer.write(b"HTTP/1.1 204 No Content\r\n\r\n")
         await writer.drain()
 
-    framing = (("Host", "evil.example"), ("Content-Length", "0"), ("Connection", "close"))
+    framing = (
+        ("Host", "evil.example"),
+        ("Content-Length", "0"),
+        ("Connection", "close"),
+        ("Accept-Encoding", "br"),
+    )
     async with raw_server(handle) as port:
         reply = await StreamTransport().post(f"http://127.0.0.1:{port}/", b"ab", framing)
     assert reply.status == 204
-    assert b"evil" not in seen[0] and b"close" not in seen[0].lower()
+    assert b"evil" not in seen[0] and b"close" not in seen[0].lower() and b"br" not in seen[0]
     assert b"\r\nContent-Length: 2\r\n" in seen[0]
 
 
