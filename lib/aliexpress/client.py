@@ -1,9 +1,10 @@
 """One async client for the AliExpress affiliate API.
 
 The transport (lib/aliexpress/transport.py) is created on first use and reused
-across the requests of a warm instance (keep-alive, pooling). Every call runs under a deadline: each
-attempt is bounded by what is left of it, and retries - only for transient
-failures, with full jitter - never start when they could not finish in time.
+across the requests of a warm instance (keep-alive, pooling). Every call runs
+under a deadline: each attempt is bounded by what is left of it, and retries -
+only for transient failures, with full jitter - never start when they could not
+finish in time.
 The transport is injectable, so tests run this very code against the fake
 gateway in process (any httpx transport, through devtools/httpx_transport.py)
 without patching anything.

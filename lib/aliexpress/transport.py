@@ -72,8 +72,10 @@ class _Target:
     @classmethod
     def parse(cls, url: str) -> _Target:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https"):
             raise ProtocolError(f"unsupported URL scheme {parts.scheme!r}")
+        if not parts.hostname:
+            raise ProtocolError("no host in URL")
         try:
             explicit_port = parts.port
         except ValueError:
