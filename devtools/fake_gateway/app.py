@@ -6,6 +6,32 @@ hmac/hashlib rather than the client's signer - and answers in the real envelope
 shapes. Faults are injected with :attr:`FakeGateway.faults` in process, or over
 HTTP with ``POST /__faults {"fault": ..., "times": n, "method": ...}`` and
 ``DELETE /__faults`` when served; ``GET /__stats`` counts calls and connections.
+
+Where the shapes of the round-2 methods come from (none is verified against the
+live gateway; CONTRACT §4):
+
+- ``aliexpress.affiliate.featuredpromo.get`` -> ``result.promos.promo[]`` of
+  ``promo_name``, ``promo_desc``, ``product_num``, plus ``current_record_count``:
+  bububa/opentaobao ``model/aecreatives/TrafficFeaturedPromoResultDto.go`` and
+  ``Promo.go`` (generated from the platform's published API metadata). The four fixed
+  promotions are named in the method's description there
+  (``AliexpressAffiliateFeaturedpromoProductsGetAPIRequest.go``).
+- ``aliexpress.affiliate.featuredpromo.products.get`` takes ``promotion_name``,
+  ``category_id``, ``country`` (not ``ship_to_country``), ``page_no``, ``page_size``,
+  ``sort`` in its own vocabulary (``priceAsc``, ``volumeDesc``, ... ``promotionTimeDesc``)
+  and answers ``product.query``'s page plus ``is_finished``: the same repository's
+  ``AliexpressAffiliateFeaturedpromoProductsGetAPIRequest.go`` and
+  ``TrafficProductResultDto.go``. The fake rejects a sort outside that vocabulary.
+- ``promo_code_info`` (``promo_code``, ``code_campaigntype``, ``code_value``,
+  ``code_availabletime_start``/``_end``, ``code_mini_spend``, ``code_quantity``,
+  ``code_promotionurl``): ``PromoCodeDto.go``, a field of the shared ``Product.go``, so
+  the fake sends it with every method for the catalog products that have one.
+- ``aliexpress.affiliate.product.smartmatch`` takes ``product_id`` (or ``keywords``),
+  ``page_no``, ``country`` and no ``page_size``
+  (``AliexpressAffiliateProductSmartmatchAPIRequest.go``); the fake answers
+  ``products.product[]``, ``current_page_no``, ``current_record_count`` and
+  ``is_finished`` without ``total_record_count``, and an unknown product with the
+  "no result" code 405, as ``product.query`` does for an empty match.
 """
 
 from __future__ import annotations
@@ -106,6 +132,12 @@ class FakeGateway:
             result = self.catalog.details(params)
         elif method == "aliexpress.affiliate.link.generate":
             result = self.catalog.links(params)
+        elif method == "aliexpress.affiliate.featuredpromo.get":
+            result = self.catalog.featured_promos()
+        elif method == "aliexpress.affiliate.featuredpromo.products.get":
+            result = self.catalog.promotion_products(params)
+        elif method == "aliexpress.affiliate.product.smartmatch":
+            result = self.catalog.smart_match(params)
         else:  # aliexpress.affiliate.category.get (methods are checked in _verify)
             result = self.catalog.category_tree()
         # The platform answers an empty match with resp_code 405, not an empty list.
@@ -167,6 +199,9 @@ METHODS = frozenset(
         "aliexpress.affiliate.productdetail.get",
         "aliexpress.affiliate.link.generate",
         "aliexpress.affiliate.category.get",
+        "aliexpress.affiliate.featuredpromo.get",
+        "aliexpress.affiliate.featuredpromo.products.get",
+        "aliexpress.affiliate.product.smartmatch",
     }
 )
 

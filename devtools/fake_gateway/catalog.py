@@ -1,4 +1,9 @@
-"""The fake gateway's catalog and the query semantics of the affiliate methods."""
+"""The fake gateway's catalog and the query semantics of the affiliate methods.
+
+Featured promotions are the platform's four fixed ones; which catalog products
+belong to each is decided by the rules in :data:`PROMOTIONS` (the live membership
+is the platform's own choice), so the catalog file needs no extra field for them.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,23 @@ SORT_KEYS = {
     "LAST_VOLUME_DESC": (lambda p: int(p.get("lastest_volume") or 0), True),
 }
 HOT_MIN_COMMISSION = Decimal(8)
+# featuredpromo.products.get sorts with its own vocabulary (see app.py's docstring).
+PROMO_SORT_KEYS = {
+    "priceAsc": SORT_KEYS["SALE_PRICE_ASC"],
+    "priceDesc": SORT_KEYS["SALE_PRICE_DESC"],
+    "volumeAsc": (SORT_KEYS["LAST_VOLUME_DESC"][0], False),
+    "volumeDesc": SORT_KEYS["LAST_VOLUME_DESC"],
+    "commissionAsc": (lambda p: _commission(p), False),
+    "commissionDesc": (lambda p: _commission(p), True),
+    "discountAsc": (lambda p: _percent(p.get("discount")), False),
+    "discountDesc": (lambda p: _percent(p.get("discount")), True),
+    "ratingAsc": (lambda p: _percent(p.get("evaluate_rate")), False),
+    "ratingDesc": (lambda p: _percent(p.get("evaluate_rate")), True),
+    "promotionTimeAsc": (lambda p: 0, False),  # the catalog has no promotion times
+    "promotionTimeDesc": (lambda p: 0, True),
+}
+NEW_ARRIVALS = 12  # the highest product IDs are the newest listings
+SMARTMATCH_PAGE_SIZE = 6  # not documented for the live method; small so demos page
 
 
 class QueryError(ValueError):
@@ -89,11 +111,111 @@ class Catalog:
             "promotion_links": {"promotion_link": links},
         }
 
+    def featured_promos(self) -> dict[str, Any]:
+        promos = [
+            {
+                "promo_name": name,
+                "promo_desc": description,
+                "product_num": len(self._promotion_members(name)),
+            }
+            for name, description in PROMOTIONS.items()
+        ]
+        return {"current_record_count": len(promos), "promos": {"promo": promos}}
+
+    def promotion_products(self, params: dict[str, str]) -> dict[str, Any]:
+        name = params.get("promotion_name", "")
+        if not name:
+            raise QueryError("promotion_name is required")
+        country = params.get("country")
+        category_id = params.get("category_id")
+        matches = [
+            p
+            for p in self._promotion_members(name)
+            if _ships_to(p, country)
+            and (
+                not category_id
+                or category_id
+                in (str(p.get("first_level_category_id")), str(p.get("second_level_category_id")))
+            )
+        ]
+        sort = params.get("sort")
+        if sort:
+            if sort not in PROMO_SORT_KEYS:
+                raise QueryError(f"Invalid sort: {sort}")
+            key, reverse = PROMO_SORT_KEYS[sort]
+            matches.sort(key=key, reverse=reverse)
+        page_no = _int_param(params, "page_no", 1)
+        page_size = _int_param(params, "page_size", 20)
+        if page_no < 1 or not 1 <= page_size <= 50:
+            raise QueryError("page_no must be >= 1 and page_size 1-50")
+        window = matches[(page_no - 1) * page_size : page_no * page_size]
+        return {
+            "current_page_no": page_no,
+            "current_record_count": len(window),
+            "total_page_no": -(-len(matches) // page_size),
+            "total_record_count": len(matches),
+            "is_finished": page_no * page_size >= len(matches),
+            "products": {"product": [self.render(p, params) for p in window]},
+        }
+
+    def smart_match(self, params: dict[str, str]) -> dict[str, Any]:
+        """Related products: the same category first, then the same top-level one.
+
+        The anchor product leads its own answer (so the client's filter is exercised);
+        no ``total_record_count``, only ``is_finished``.
+        """
+        product_id = params.get("product_id", "").strip()
+        keywords = params.get("keywords", "").lower().split()
+        if product_id:
+            by_id = {str(p["product_id"]): p for p in self.products}
+            anchor = by_id.get(product_id)
+            if anchor is None:
+                return {"products": {"product": []}}
+            related = [anchor, *self._related(anchor)]
+        elif keywords:
+            related = [
+                p
+                for p in self.products
+                if any(word in p["product_title"].lower() for word in keywords)
+            ]
+        else:
+            raise QueryError("product_id or keywords is required")
+        related = [p for p in related if _ships_to(p, params.get("country"))]
+        page_no = _int_param(params, "page_no", 1)
+        if page_no < 1:
+            raise QueryError("page_no must be >= 1")
+        size = SMARTMATCH_PAGE_SIZE
+        window = related[(page_no - 1) * size : page_no * size]
+        return {
+            "current_page_no": page_no,
+            "current_record_count": len(window),
+            "is_finished": page_no * size >= len(related),
+            "products": {"product": [self.render(p, params) for p in window]},
+        }
+
     def category_tree(self) -> dict[str, Any]:
         return {
             "total_result_count": len(self.categories),
             "categories": {"category": self.categories},
         }
+
+    def _promotion_members(self, name: str) -> list[dict[str, Any]]:
+        if name not in PROMOTIONS:
+            return []
+        if name == "New Arrival":
+            newest = sorted(self.products, key=lambda p: int(p["product_id"]), reverse=True)
+            return newest[:NEW_ARRIVALS]
+        rule = PROMOTION_RULES[name]
+        return [p for p in self.products if rule(p)]
+
+    def _related(self, anchor: dict[str, Any]) -> list[dict[str, Any]]:
+        def same(key: str, product: dict[str, Any]) -> bool:
+            return anchor.get(key) is not None and product.get(key) == anchor.get(key)
+
+        others = [p for p in self.products if p is not anchor]
+        closest = [p for p in others if same("second_level_category_id", p)]
+        wider = [p for p in others if same("first_level_category_id", p) and p not in closest]
+        return closest + wider
 
     # -- rendering as the platform does ---------------------------------------------
 
@@ -144,8 +266,7 @@ class Catalog:
             return False
         if "max_sale_price" in params and cents > _int_param(params, "max_sale_price", 0):
             return False
-        ship_to = params.get("ship_to_country")
-        if ship_to and product.get("ship_to") and ship_to not in product["ship_to"]:
+        if not _ships_to(product, params.get("ship_to_country")):
             return False
         days = params.get("delivery_days")
         return not (
@@ -159,7 +280,30 @@ def promotion_link(source: str, tracking_id: str) -> str:
 
 
 def _commission(product: dict[str, Any]) -> Decimal:
-    return Decimal(str(product.get("commission_rate", "0%")).rstrip("%") or 0)
+    return _percent(product.get("commission_rate"))
+
+
+def _percent(value: object) -> Decimal:
+    return Decimal(str(value or "0%").rstrip("%") or 0)
+
+
+def _ships_to(product: dict[str, Any], country: str | None) -> bool:
+    """Products without a ``ship_to`` list ship everywhere."""
+    return not (country and product.get("ship_to") and country not in product["ship_to"])
+
+
+# The platform's four fixed featured promotions; promo_desc texts are the fake's own.
+PROMOTIONS = {
+    "Hot Product": "High-commission products picked for affiliates.",
+    "New Arrival": "Products newly listed on AliExpress.",
+    "Best Seller": "The products selling best right now.",
+    "weeklydeals": "This week's deepest discounts.",
+}
+PROMOTION_RULES = {
+    "Hot Product": lambda p: _commission(p) >= HOT_MIN_COMMISSION,
+    "Best Seller": lambda p: int(p.get("lastest_volume") or 0) >= 12000,
+    "weeklydeals": lambda p: _percent(p.get("discount")) >= 40,
+}
 
 
 def _int_param(params: dict[str, str], name: str, default: int) -> int:

@@ -139,3 +139,66 @@ async def test_prices_follow_the_target_currency(gateway: FakeGateway) -> None:
     ]["products"]["product"][0]
     assert record["target_sale_price_currency"] == "JPY"
     assert record["sale_price_currency"] == "USD"
+
+
+def result_of(response: httpx.Response, method: str) -> dict:
+    return response.json()[method.replace(".", "_") + "_response"]["resp_result"]
+
+
+async def test_catalog_has_products_with_and_without_promo_codes() -> None:
+    products = Catalog.load().products
+    with_code = [p for p in products if p.get("promo_code_info")]
+    assert 3 <= len(with_code) < len(products)
+    assert any(set(p["promo_code_info"]) == {"promo_code", "code_value"} for p in with_code)
+
+
+async def test_featuredpromo_get_lists_the_four_fixed_promotions(gateway: FakeGateway) -> None:
+    method = "aliexpress.affiliate.featuredpromo.get"
+    result = result_of(await post(gateway, signed({"method": method})), method)["result"]
+    promos = result["promos"]["promo"]
+    assert [p["promo_name"] for p in promos] == [
+        "Hot Product",
+        "New Arrival",
+        "Best Seller",
+        "weeklydeals",
+    ]
+    assert result["current_record_count"] == 4
+    assert all(p["promo_desc"] and p["product_num"] > 0 for p in promos)
+
+
+async def test_featuredpromo_products_get_pages_with_is_finished(gateway: FakeGateway) -> None:
+    method = "aliexpress.affiliate.featuredpromo.products.get"
+    params = {"method": method, "promotion_name": "Hot Product", "page_size": "50"}
+    result = result_of(await post(gateway, signed(params)), method)["result"]
+    assert result["is_finished"] is True
+    assert result["total_record_count"] == len(result["products"]["product"])
+    assert any("promo_code_info" in p for p in result["products"]["product"])
+    assert any("promo_code_info" not in p for p in result["products"]["product"])
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"promotion_name": "No Such Promotion"}, 405),
+        ({"promotion_name": "Hot Product", "sort": "SALE_PRICE_ASC"}, 402),  # product.query's
+        ({"promotion_name": "Hot Product", "sort": "volumeDesc"}, 200),
+        ({}, 402),
+    ],
+)
+async def test_featuredpromo_products_get_answers(
+    gateway: FakeGateway, params: dict[str, str], code: int
+) -> None:
+    method = "aliexpress.affiliate.featuredpromo.products.get"
+    response = await post(gateway, signed({"method": method, **params}))
+    assert result_of(response, method)["resp_code"] == code
+
+
+async def test_smartmatch_answers_without_total_record_count(gateway: FakeGateway) -> None:
+    method = "aliexpress.affiliate.product.smartmatch"
+    anchor = "1005006107718769"
+    params = {"method": method, "product_id": anchor, "page_no": "1"}
+    result = result_of(await post(gateway, signed(params)), method)["result"]
+    assert "total_record_count" not in result and result["is_finished"] is False
+    assert result["products"]["product"]
+    unknown = {"method": method, "product_id": "1005000000000000"}
+    assert result_of(await post(gateway, signed(unknown)), method)["resp_code"] == 405
