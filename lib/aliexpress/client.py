@@ -38,13 +38,18 @@ from lib.aliexpress.models import (
     ProductDetail,
     ProductPage,
     ProductQuery,
+    Promotion,
+    PromotionProductQuery,
     RawCategory,
     RawProduct,
+    RawPromo,
     RawPromotionLink,
+    SimilarPage,
     to_category,
     to_int,
     to_product,
     to_product_detail,
+    to_promotion,
     unwrap_list,
 )
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
@@ -54,7 +59,13 @@ from lib.cache import TTLCache
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 # Seconds a successful answer may be reused: prices move, the category tree rarely does.
 DEFAULT_CACHE_TTL = 300.0
-CACHE_TTL = {"aliexpress.affiliate.category.get": 3600.0}
+CACHE_TTL = {
+    "aliexpress.affiliate.category.get": 3600.0,
+    "aliexpress.affiliate.featuredpromo.get": 3600.0,  # four fixed promotions, rarely new ones
+}
+# smartmatch is documented to take product_id or device_id; a public client reports the
+# live gateway demanding device_id anyway. This constant identifies no shopper.
+SMARTMATCH_DEVICE_ID = "aliexpress-gpt-proxy"
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
 _BAN_SECONDS = re.compile(r"(\d+)\s*second")
 FORM_HEADERS = (
@@ -159,18 +170,43 @@ class AliExpressClient:
         raws = _records(result.get("categories"), "category", RawCategory)
         return [category for category in map(to_category, raws) if category]
 
+    async def get_featured_promotions(self) -> list[Promotion]:
+        """``aliexpress.affiliate.featuredpromo.get``: the featured promotions."""
+        result = await self.call("aliexpress.affiliate.featuredpromo.get", {})
+        raws = _records(result.get("promos"), "promo", RawPromo)
+        return [promotion for promotion in map(to_promotion, raws) if promotion]
+
+    async def query_promotion_products(self, query: PromotionProductQuery) -> ProductPage:
+        """``aliexpress.affiliate.featuredpromo.products.get``: one promotion's products."""
+        result = await self.call(
+            "aliexpress.affiliate.featuredpromo.products.get",
+            {**query.to_params(), "tracking_id": self.tracking_id},
+        )
+        return _page(result, query.page, query.page_size)
+
+    async def get_similar_products(
+        self, product_id: str, locale: Locale, page: int = 1
+    ) -> SimilarPage:
+        """``aliexpress.affiliate.product.smartmatch``: products related to one product."""
+        result = await self.call(
+            "aliexpress.affiliate.product.smartmatch",
+            {
+                "product_id": product_id,
+                "page_no": page,
+                "device_id": SMARTMATCH_DEVICE_ID,
+                "tracking_id": self.tracking_id,
+                **locale.to_params(country_param="country"),
+            },
+        )
+        raws = _records(result.get("products"), "product", RawProduct)
+        products = [to_product(raw) for raw in raws if raw.product_id not in (None, product_id)]
+        # No total_record_count here: only is_finished says whether another page exists.
+        finished = _flag(result.get("is_finished"))
+        return SimilarPage(page=page, has_more=finished is False, products=products)
+
     async def _product_page(self, method: str, query: ProductQuery) -> ProductPage:
         result = await self.call(method, {**query.to_params(), "tracking_id": self.tracking_id})
-        raws = _records(result.get("products"), "product", RawProduct)
-        products = [to_product(raw) for raw in raws if raw.product_id]
-        total = to_int(result.get("total_record_count")) or 0
-        return ProductPage(
-            page=query.page,
-            page_size=query.page_size,
-            total=total,
-            has_more=query.page * query.page_size < total,
-            products=products,
-        )
+        return _page(result, query.page, query.page_size)
 
     # -- the protocol --------------------------------------------------------------
 
@@ -314,6 +350,29 @@ def _api_error(error: object) -> AliExpressAPIError:
         retry_after = max(1, int(match.group(1))) if match else 1
         return RateLimitedError(sub_code or code, message, request_id, retry_after)
     return AliExpressAPIError(sub_code or code, message, request_id)
+
+
+def _page(result: dict[str, Any], page: int, page_size: int) -> ProductPage:
+    raws = _records(result.get("products"), "product", RawProduct)
+    products = [to_product(raw) for raw in raws if raw.product_id]
+    total = to_int(result.get("total_record_count"))
+    if total is not None:
+        has_more = page * page_size < total
+    else:  # not sent: count what is known to exist, and trust is_finished for the rest
+        total = (page - 1) * page_size + len(products) if products else 0
+        has_more = _flag(result.get("is_finished")) is False
+    return ProductPage(
+        page=page, page_size=page_size, total=total, has_more=has_more, products=products
+    )
+
+
+def _flag(value: object) -> bool | None:
+    """``is_finished`` arrives as a JSON boolean or as ``"true"``/``"false"``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
 
 
 def _records(value: object, key: str, model: type[Any]) -> list[Any]:

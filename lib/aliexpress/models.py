@@ -145,6 +145,32 @@ class RawProduct(BaseModel):
     second_level_category_id: Text = None
     second_level_category_name: Text = None
     commission_rate: Text = None
+    promo_code_info: Any = None  # a RawPromoCode when present (featured promotions)
+
+
+class RawPromoCode(BaseModel):
+    """``promo_code_info`` (the SDKs' ``PromoCodeDTO``): a code bound to the tracking ID."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    promo_code: Text = None
+    code_campaigntype: Text = None  # 1: amount off above a spend, 2: percent off
+    code_value: Text = None
+    code_availabletime_start: Text = None
+    code_availabletime_end: Text = None
+    code_mini_spend: Text = None
+    code_quantity: Text = None
+    code_promotionurl: Text = None
+
+
+class RawPromo(BaseModel):
+    """One record of ``promos.promo[]`` (``featuredpromo.get``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    promo_name: Text = None
+    promo_desc: Text = None
+    product_num: Text = None
 
 
 class RawPromotionLink(BaseModel):
@@ -181,6 +207,18 @@ class CategoryRef(BaseModel):
     name: str | None
 
 
+class PromoCode(BaseModel):
+    """A coupon code a shopper can enter at checkout; parts upstream left out are ``null``."""
+
+    code: str | None = Field(description="The code to enter at checkout.")
+    value: str | None = Field(description="What it takes off, as AliExpress wrote it.")
+    min_spend: str | None = Field(description="Minimum order for the code, as AliExpress wrote it.")
+    starts_at: str | None = Field(description="Valid from (AliExpress's time as sent).")
+    ends_at: str | None = Field(description="Valid until (AliExpress's time as sent).")
+    remaining: str | None = Field(description="How many uses are left.")
+    url: str | None = Field(description="Link that opens the product with the code applied.")
+
+
 class Product(BaseModel):
     """The compact product a GPT reads. Missing upstream fields are ``null``."""
 
@@ -197,6 +235,9 @@ class Product(BaseModel):
     shop: Shop | None
     category: CategoryRef | None
     commission_rate_percent: float | None
+    promo_code: PromoCode | None = Field(
+        description="A coupon code for this product, when AliExpress offers one."
+    )
 
 
 class ProductDetail(Product):
@@ -210,6 +251,24 @@ class ProductPage(BaseModel):
     total: int
     has_more: bool
     products: list[Product]
+
+
+class SimilarPage(BaseModel):
+    """Products related to one product (``product.smartmatch``); it is never among them."""
+
+    page: int
+    has_more: bool
+    products: list[Product]
+
+
+class Promotion(BaseModel):
+    name: str = Field(description="Pass it as `name` to list the promotion's products.")
+    description: str | None
+    product_count: int | None
+
+
+class PromotionList(BaseModel):
+    promotions: list[Promotion]
 
 
 class ProductBatch(BaseModel):
@@ -289,7 +348,33 @@ def _product_fields(raw: RawProduct) -> dict[str, Any]:
         "shop": shop,
         "category": category,
         "commission_rate_percent": percent_to_float(raw.commission_rate),
+        "promo_code": to_promo_code(raw.promo_code_info),
     }
+
+
+def to_promo_code(value: object) -> PromoCode | None:
+    """``promo_code_info`` -> the public shape; ``None`` when upstream sent nothing usable."""
+    if not isinstance(value, dict):
+        return None
+    raw = RawPromoCode.model_validate(value)
+    code = PromoCode(
+        code=raw.promo_code,
+        value=raw.code_value,
+        min_spend=raw.code_mini_spend,
+        starts_at=raw.code_availabletime_start,
+        ends_at=raw.code_availabletime_end,
+        remaining=raw.code_quantity,
+        url=raw.code_promotionurl,
+    )
+    return code if any(v is not None for v in code.model_dump().values()) else None
+
+
+def to_promotion(raw: RawPromo) -> Promotion | None:
+    if not raw.promo_name:
+        return None
+    return Promotion(
+        name=raw.promo_name, description=raw.promo_desc, product_count=to_int(raw.product_num)
+    )
 
 
 def to_category(raw: RawCategory) -> Category | None:
@@ -318,9 +403,10 @@ class Locale(BaseModel):
     currency: str = "USD"
     language: str = "EN"
 
-    def to_params(self) -> dict[str, str]:
+    def to_params(self, country_param: str = "ship_to_country") -> dict[str, str]:
+        """Upstream names; the newer methods call the destination ``country``."""
         return {
-            "ship_to_country": self.ship_to,
+            country_param: self.ship_to,
             "target_currency": self.currency,
             "target_language": self.language,
         }
@@ -357,4 +443,36 @@ class ProductQuery(BaseModel):
             "page_size": self.page_size,
             "delivery_days": self.max_delivery_days,
             **self.locale.to_params(),
+        }
+
+
+# featuredpromo.products.get sorts with its own names (commissionAsc, priceAsc, ...).
+PROMOTION_SORT_PARAMS: dict[str, str | None] = {
+    "relevance": None,
+    "price_asc": "priceAsc",
+    "price_desc": "priceDesc",
+    "orders_desc": "volumeDesc",
+}
+
+
+class PromotionProductQuery(BaseModel):
+    """One page of a featured promotion's products (``featuredpromo.products.get``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    category_id: int | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 10
+    locale: Locale = Locale()
+
+    def to_params(self) -> dict[str, object]:
+        return {
+            "promotion_name": self.name,
+            "category_id": self.category_id,
+            "sort": PROMOTION_SORT_PARAMS[self.sort],
+            "page_no": self.page,
+            "page_size": self.page_size,
+            **self.locale.to_params(country_param="country"),
         }

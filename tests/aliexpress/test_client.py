@@ -23,7 +23,7 @@ from lib.aliexpress.errors import (
     UpstreamHTTPError,
     UpstreamTimeoutError,
 )
-from lib.aliexpress.models import Locale, ProductQuery
+from lib.aliexpress.models import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.transport import StreamTransport
 
 pytestmark = pytest.mark.anyio
@@ -79,6 +79,115 @@ async def test_get_categories(make_client: MakeClient, sign_method: str) -> None
     top = [c for c in categories if c.parent_id is None]
     assert len(top) >= 6
     assert any(c.parent_id == "509" for c in categories)
+
+
+@SIGN_METHODS
+async def test_get_featured_promotions(make_client: MakeClient, sign_method: str) -> None:
+    promotions = await make_client(sign_method=sign_method).get_featured_promotions()
+    names = [p.name for p in promotions]
+    assert names == ["Hot Product", "New Arrival", "Best Seller", "weeklydeals"]
+    assert all(p.description and p.product_count for p in promotions)
+
+
+@SIGN_METHODS
+async def test_query_promotion_products(make_client: MakeClient, sign_method: str) -> None:
+    client = make_client(sign_method=sign_method)
+    page = await client.query_promotion_products(
+        PromotionProductQuery(name="Best Seller", page_size=4)
+    )
+    assert (page.page, page.page_size, len(page.products)) == (1, 4, 4)
+    assert page.total > 4 and page.has_more
+    assert all(p.affiliate_url for p in page.products)
+    last = await client.query_promotion_products(
+        PromotionProductQuery(name="Best Seller", page=-(-page.total // 4), page_size=4)
+    )
+    assert last.products and not last.has_more
+
+
+async def test_promotion_parameters_reach_the_gateway_under_their_own_names(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    query = PromotionProductQuery(
+        name="Hot Product",
+        category_id=509,
+        sort="price_asc",
+        page_size=50,
+        locale=Locale(ship_to="GB", currency="GBP", language="FR"),
+    )
+    page = await make_client().query_promotion_products(query)
+    sent = gateway.calls[-1]
+    assert sent["method"] == "aliexpress.affiliate.featuredpromo.products.get"
+    assert sent["promotion_name"] == "Hot Product" and sent["category_id"] == "509"
+    assert sent["country"] == "GB" and "ship_to_country" not in sent
+    assert sent["sort"] == "priceAsc" and sent["tracking_id"] == "gpt_proxy_test"
+    assert (sent["target_currency"], sent["target_language"]) == ("GBP", "FR")
+    prices = [Decimal(p.price.amount) for p in page.products if p.price]
+    assert prices and prices == sorted(prices)
+    assert all(p.price is None or p.price.currency in ("GBP", "USD") for p in page.products)
+
+
+async def test_promotion_country_filters_what_ships_there(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    limited = {str(p["product_id"]) for p in gateway.catalog.products if p.get("ship_to")}
+    everywhere = await make_client().query_promotion_products(
+        PromotionProductQuery(name="Hot Product", page_size=50)
+    )
+    narrowed = await make_client().query_promotion_products(
+        PromotionProductQuery(name="Hot Product", page_size=50, locale=Locale(ship_to="ZW"))
+    )
+    assert limited & {p.id for p in everywhere.products}
+    assert not limited & {p.id for p in narrowed.products}
+
+
+async def test_unknown_promotion_is_an_empty_page(make_client: MakeClient) -> None:
+    page = await make_client().query_promotion_products(
+        PromotionProductQuery(name="No Such Promotion")
+    )
+    assert page.products == [] and page.total == 0 and not page.has_more
+
+
+async def test_products_carry_promo_codes_when_upstream_sends_them(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    with_code = [p for p in gateway.catalog.products if p.get("promo_code_info")]
+    ids = [str(p["product_id"]) for p in gateway.catalog.products[:2] + with_code]
+    details = await make_client().get_product_details(ids, Locale())
+    codes = {d.id: d.promo_code for d in details}
+    assert all(codes[str(p["product_id"])] for p in with_code)
+    assert codes[ids[0]] is None
+    page = await make_client().query_promotion_products(
+        PromotionProductQuery(name="Best Seller", page_size=50)
+    )
+    assert {p.promo_code is None for p in page.products} == {True, False}
+    partial = next(d for d in details if d.promo_code and d.promo_code.min_spend is None)
+    assert partial.promo_code.code and partial.promo_code.ends_at is None
+
+
+@SIGN_METHODS
+async def test_get_similar_products(
+    make_client: MakeClient, gateway: FakeGateway, sign_method: str
+) -> None:
+    anchor = "1005006107718769"  # a phone case: ten products in its top-level category
+    client = make_client(sign_method=sign_method)
+    first = await client.get_similar_products(anchor, Locale(currency="EUR"))
+    second = await client.get_similar_products(anchor, Locale(currency="EUR"), page=2)
+    assert first.page == 1 and first.has_more and first.products
+    assert second.page == 2 and not second.has_more and second.products
+    ids = [p.id for p in first.products + second.products]
+    assert anchor not in ids and len(ids) == len(set(ids))
+    assert "Phone Case" in (first.products[0].title or "")  # the same category comes first
+    sent = gateway.calls[-1]
+    assert sent["method"] == "aliexpress.affiliate.product.smartmatch"
+    assert (sent["product_id"], sent["page_no"], sent["country"]) == (anchor, "2", "US")
+    assert "ship_to_country" not in sent and sent["target_currency"] == "EUR"
+
+
+async def test_similar_products_of_an_unknown_product_is_an_empty_page(
+    make_client: MakeClient,
+) -> None:
+    page = await make_client().get_similar_products("1005000000000000", Locale())
+    assert page.products == [] and not page.has_more
 
 
 async def test_search_parameters_reach_the_gateway(
@@ -359,4 +468,20 @@ async def test_failures_are_not_cached(make_client: MakeClient, gateway: FakeGat
     with pytest.raises(AliExpressAPIError):
         await client.get_categories()
     assert await client.get_categories()
+    assert len(gateway.calls) == 2
+
+
+async def test_featured_promotions_are_cached_for_an_hour(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    from lib.cache import TTLCache
+
+    now = [0.0]
+    client = make_client(cache=TTLCache(clock=lambda: now[0]))
+    await client.get_featured_promotions()
+    now[0] = 3599.0
+    await client.get_featured_promotions()
+    assert len(gateway.calls) == 1
+    now[0] = 3601.0
+    await client.get_featured_promotions()
     assert len(gateway.calls) == 2

@@ -7,7 +7,9 @@ import pytest
 from lib.aliexpress.models import (
     Locale,
     ProductQuery,
+    PromotionProductQuery,
     RawProduct,
+    RawPromo,
     amount_to_cents,
     is_aliexpress_url,
     parse_product_ref,
@@ -16,6 +18,8 @@ from lib.aliexpress.models import (
     to_int,
     to_product,
     to_product_detail,
+    to_promo_code,
+    to_promotion,
     unwrap_list,
 )
 
@@ -163,6 +167,7 @@ def test_full_record_to_contract_product() -> None:
         "shop": {"id": "912345", "name": "Shop", "url": "https://www.aliexpress.com/store/912345"},
         "category": {"id": "380230", "name": "Cases"},
         "commission_rate_percent": 7.0,
+        "promo_code": None,
     }
 
 
@@ -210,3 +215,95 @@ def test_product_query_to_params() -> None:
         "DE",
     )
     assert ProductQuery().to_params()["sort"] is None  # relevance: no sort sent
+
+
+PROMO_CODE_INFO = {
+    "promo_code": "AFF3OFF",
+    "code_campaigntype": "1",
+    "code_value": "US $3.00",
+    "code_availabletime_start": "2026-11-24 00:00:00",
+    "code_availabletime_end": "2026-12-07 23:59:59",
+    "code_mini_spend": "US $25.00",
+    "code_quantity": 1840,
+    "code_promotionurl": "https://s.click.aliexpress.com/e/_code",
+}
+
+
+def test_promo_code_info_becomes_the_contract_promo_code() -> None:
+    product = to_product(
+        RawProduct.model_validate({**FULL_RECORD, "promo_code_info": PROMO_CODE_INFO})
+    )
+    assert product.promo_code is not None
+    assert product.promo_code.model_dump() == {
+        "code": "AFF3OFF",
+        "value": "US $3.00",
+        "min_spend": "US $25.00",
+        "starts_at": "2026-11-24 00:00:00",
+        "ends_at": "2026-12-07 23:59:59",
+        "remaining": "1840",
+        "url": "https://s.click.aliexpress.com/e/_code",
+    }
+
+
+def test_promo_code_parts_upstream_left_out_are_null() -> None:
+    code = to_promo_code({"promo_code": "AFF1", "code_value": "US $1.00", "code_quantity": ""})
+    assert code is not None
+    assert code.model_dump() == {
+        "code": "AFF1",
+        "value": "US $1.00",
+        "min_spend": None,
+        "starts_at": None,
+        "ends_at": None,
+        "remaining": None,
+        "url": None,
+    }
+
+
+@pytest.mark.parametrize("info", [None, {}, {"promo_code": "", "code_value": " "}, "AFF1", [1]])
+def test_no_usable_promo_code_info_is_null(info: object) -> None:
+    assert to_promo_code(info) is None
+    assert (
+        to_product(
+            RawProduct.model_validate({"product_id": "1", "promo_code_info": info})
+        ).promo_code
+        is None
+    )
+
+
+def test_detail_carries_the_promo_code_too() -> None:
+    record = {**FULL_RECORD, "promo_code_info": PROMO_CODE_INFO}
+    assert to_product_detail(RawProduct.model_validate(record)).promo_code is not None
+
+
+def test_promotion_from_a_promo_record() -> None:
+    raw = RawPromo.model_validate(
+        {"promo_name": "Hot Product", "promo_desc": "High commission", "product_num": "5000"}
+    )
+    assert to_promotion(raw).model_dump() == {
+        "name": "Hot Product",
+        "description": "High commission",
+        "product_count": 5000,
+    }
+    assert to_promotion(RawPromo.model_validate({"promo_desc": "no name"})) is None
+
+
+def test_promotion_query_uses_the_method_own_names() -> None:
+    query = PromotionProductQuery(
+        name="Best Seller",
+        category_id=509,
+        sort="orders_desc",
+        page=2,
+        page_size=5,
+        locale=Locale(ship_to="DE", currency="EUR", language="DE"),
+    )
+    params = query.to_params()
+    assert params["promotion_name"] == "Best Seller" and params["category_id"] == 509
+    assert params["country"] == "DE" and "ship_to_country" not in params
+    assert params["sort"] == "volumeDesc"
+    assert (params["page_no"], params["page_size"]) == (2, 5)
+    assert (params["target_currency"], params["target_language"]) == ("EUR", "DE")
+    sorts = {
+        s: PromotionProductQuery(name="x", sort=s).to_params()["sort"]
+        for s in ("relevance", "price_asc", "price_desc")
+    }
+    assert sorts == {"relevance": None, "price_asc": "priceAsc", "price_desc": "priceDesc"}

@@ -25,6 +25,7 @@ PRODUCT_KEYS = {
     "shop",
     "category",
     "commission_rate_percent",
+    "promo_code",
 }
 
 
