@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_FILE = ROOT / "lib" / "openapi_gpt.json"
-DATA_FUNCTIONS = ("products", "links", "categories")
+DATA_FUNCTIONS = ("products", "links", "categories", "promotions")
 PLACEHOLDER_SERVER = "https://your-deployment.vercel.app"
 
 INFO = {
@@ -26,7 +26,9 @@ INFO = {
     "description": (
         "Search AliExpress products, read details, list hot products and categories, and "
         "create affiliate links. Prices are decimal strings in the requested currency. "
-        "Share affiliate_url links with the user, not url."
+        "Share affiliate_url links with the user, not url. For deals use listPromotions and "
+        "listPromotionProducts; for 'more like this' use listSimilarProducts; a product's "
+        "promo_code is a coupon for checkout."
     ),
 }
 ERROR_SCHEMA = {

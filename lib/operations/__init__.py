@@ -9,7 +9,9 @@ FastAPI routes (``lib.routes``) and MCP tools (``lib.mcp``) both call these.
 
 No web framework is imported here.
 
-    lib.operations.products     search_products, hot_products, get_product, get_products
+    lib.operations.products     search_products, hot_products, get_product, get_products,
+                                similar_products
+    lib.operations.promotions   list_promotions, promotion_products
     lib.operations.links        affiliate_links
     lib.operations.categories   list_categories
 """

@@ -12,6 +12,7 @@ from lib.aliexpress.models import (
     ProductDetail,
     ProductPage,
     ProductQuery,
+    SimilarPage,
     Sort,
     parse_product_ref,
 )
@@ -87,6 +88,22 @@ class ProductParams(LocaleParams):
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
+class _SimilarPage(BaseModel):
+    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+
+
+class SimilarPageParams(LocaleParams, _SimilarPage):
+    """Which page of similar products (REST puts the product ID in the path)."""
+
+
+class _ProductRef(BaseModel):
+    product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+
+
+class SimilarProductsParams(SimilarPageParams, _ProductRef):
+    """listSimilarProducts / similar_products: products like one product."""
+
+
 class ProductBatchParams(LocaleParams):
     """getProducts / get_products: several products by IDs or product URLs."""
 
@@ -143,6 +160,15 @@ async def get_product(
     if not found:
         raise NotFound(f"No AliExpress product with ID {params.product_id}.")
     return found[0]
+
+
+async def similar_products(
+    client: AliExpressClient, settings: Settings, params: SimilarProductsParams
+) -> SimilarPage:
+    """Products related to one product, never the product itself; none is an empty page."""
+    return await client.get_similar_products(
+        params.product_id, params.locale(settings), page=params.page
+    )
 
 
 async def get_products(

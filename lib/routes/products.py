@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
-from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage
+from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
 from lib.data_api import ClientDep, SettingsDep, data_router
 from lib.operations import products
 from lib.operations.params import LocaleParams
@@ -21,6 +21,8 @@ from lib.operations.products import (
     ProductBatchParams,
     ProductParams,
     ProductSearchParams,
+    SimilarPageParams,
+    SimilarProductsParams,
 )
 
 router = data_router()
@@ -69,6 +71,28 @@ async def hot_products(
     client: ClientDep, settings: SettingsDep, params: SearchQuery
 ) -> ProductPage:
     return await products.hot_products(client, settings, params)
+
+
+# Declared before /api/products/{product_id}: the more specific path is matched first.
+@router.get(
+    "/api/products/{product_id}/similar",
+    operation_id="listSimilarProducts",
+    summary="Find AliExpress products similar to one product (more like this)",
+    description="Use for 'more like this', alternatives or other options to a product you "
+    "already have an ID for. Same product shape as searchProducts, never the product itself; "
+    "has_more says whether the next page has more. None found is an empty list.",
+    response_model=SimilarPage,
+)
+async def similar_products(
+    product_id: Annotated[
+        str, Path(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+    ],
+    client: ClientDep,
+    settings: SettingsDep,
+    query: Annotated[SimilarPageParams, Query()],
+) -> SimilarPage:
+    params = SimilarProductsParams(product_id=product_id, **query.model_dump())
+    return await products.similar_products(client, settings, params)
 
 
 @router.get(

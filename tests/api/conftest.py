@@ -17,7 +17,7 @@ from lib.upstream import ClientProvider
 from tests.conftest import TRACKING_ID
 from tests.leak_scan import API_KEYS
 
-FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt")
+FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt", "promotions")
 CONFIG_VARS = (
     "ALIEXPRESS_APP_KEY",
     "ALIEXPRESS_APP_SECRET",

@@ -20,8 +20,11 @@ DATA_ROUTES = [
     ("products", "/api/products?ids=1005006100000000"),
     ("links", "/api/links?url=https://www.aliexpress.com/item/1005006123456789.html"),
     ("categories", "/api/categories"),
+    ("products", "/api/products/1005006100000000/similar"),
+    ("promotions", "/api/promotions"),
+    ("promotions", "/api/promotions/products?name=weeklydeals"),
 ]
-FUNCTIONS = ["health", "products", "links", "categories", "openapi_gpt"]
+FUNCTIONS = ["health", "products", "links", "categories", "openapi_gpt", "promotions"]
 
 
 @pytest.mark.parametrize(("function", "path"), DATA_ROUTES)

@@ -20,6 +20,9 @@ GPT_OPERATIONS = {
     "getProducts",
     "createAffiliateLinks",
     "listCategories",
+    "listPromotions",
+    "listPromotionProducts",
+    "listSimilarProducts",
 }
 
 

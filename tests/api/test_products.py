@@ -207,3 +207,58 @@ async def test_upstream_failures_map_to_the_contract(
     assert_error(response, status, code)
     if status == 429:
         assert response.headers["retry-after"] == "1"
+
+
+SIMILAR_TO = "1005006107718769"  # a phone case in the fake catalog
+
+
+async def test_similar_products_never_include_the_product(call: Caller) -> None:
+    response = await call("products", f"/api/products/{SIMILAR_TO}/similar")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"page", "has_more", "products"}
+    assert body["page"] == 1 and body["has_more"] and body["products"]
+    assert all(set(p) == PRODUCT_KEYS for p in body["products"])
+    assert SIMILAR_TO not in {p["id"] for p in body["products"]}
+
+
+async def test_similar_products_page_and_locale(call: Caller, gateway: FakeGateway) -> None:
+    response = await call(
+        "products", f"/api/products/{SIMILAR_TO}/similar?page=2&currency=EUR&ship_to=de"
+    )
+    body = response.json()
+    assert body["page"] == 2 and not body["has_more"]
+    sent = gateway.calls[-1]
+    assert sent["method"] == "aliexpress.affiliate.product.smartmatch"
+    assert (sent["product_id"], sent["page_no"], sent["country"]) == (SIMILAR_TO, "2", "DE")
+    assert sent["target_currency"] == "EUR" and "ship_to_country" not in sent
+
+
+async def test_similar_products_of_an_unknown_product_is_an_empty_list(call: Caller) -> None:
+    response = await call("products", "/api/products/1005000000000001/similar")
+    assert response.status_code == 200
+    assert response.json() == {"page": 1, "has_more": False, "products": []}
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/products/12ab/similar", "product_id"),
+        ("/api/products/search/similar", "product_id"),
+        ("/api/products/12345/similar", "product_id"),
+        (f"/api/products/{SIMILAR_TO}/similar?page=0", "page"),
+        (f"/api/products/{SIMILAR_TO}/similar?currency=XXX", "currency"),
+    ],
+)
+async def test_bad_similar_parameters_are_named(
+    call: Caller, gateway: FakeGateway, path: str, parameter: str
+) -> None:
+    error = assert_error(await call("products", path), 422, "invalid_request")
+    assert f"'{parameter}'" in error["message"]
+    assert gateway.calls == []
+
+
+async def test_the_similar_route_leaves_the_product_route_alone(call: Caller) -> None:
+    detail = await call("products", f"/api/products/{SIMILAR_TO}")
+    assert detail.status_code == 200 and detail.json()["id"] == SIMILAR_TO
+    assert_error(await call("products", f"/api/products/{SIMILAR_TO}/other"), 404, "not_found")

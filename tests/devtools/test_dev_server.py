@@ -75,6 +75,10 @@ def test_search_returns_demo_products(dev_server) -> None:
         ("/api/links?url=https://www.aliexpress.com/item/1005006100402689.html", 200, "links"),
         ("/api/categories", 200, "categories"),
         ("/api/products/1005000000000001", 404, "error"),
+        ("/api/products/1005006107718769/similar", 200, "has_more"),
+        ("/api/promotions", 200, "promotions"),
+        ("/api/promotions/products?name=weeklydeals", 200, "products"),
+        ("/api/promotions/products", 422, "error"),
         ("/api/unknown", 404, "error"),
     ],
 )
@@ -105,3 +109,10 @@ def test_public_pages_are_served(dev_server) -> None:
         assert status == 200
         assert headers["content-type"].startswith("text/html")
         assert b"<html" in body
+
+
+def test_demo_mode_shows_deals_with_promo_codes(dev_server) -> None:
+    base, _ = dev_server
+    _, _, body = get(base, "/api/promotions/products?name=Best+Seller&page_size=50")
+    products = json.loads(body)["products"]
+    assert any(p["promo_code"] and p["promo_code"]["code"] for p in products)
