@@ -36,7 +36,7 @@ from devtools.vercel_invoke import __file__ as INVOKER
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
 RUNTIME_PIN = "vercel-runtime==0.24.1"
-FUNCTIONS = ["health", "openapi_gpt", "products", "links", "categories"]
+FUNCTIONS = ["health", "openapi_gpt", "products", "links", "categories", "promotions"]
 # The ~0.3 s processes are compared with each other at a 10% budget, where one
 # 30 ms hiccup of a shared machine is the whole margin: sample them more (cheaply).
 SHORT = frozenset({"floor", "health", "openapi_gpt"})
@@ -49,6 +49,7 @@ FIRST_REQUEST = {
     "products": "/api/products/search?q=phone",
     "links": "/api/links?url=https://www.aliexpress.com/item/{id}.html",
     "categories": "/api/categories",
+    "promotions": "/api/promotions",
 }
 
 
@@ -174,6 +175,7 @@ BUDGETS = {  # function -> (baseline, max ratio)
     "products": ("fastapi_hello", 1.15),
     "links": ("fastapi_hello", 1.15),
     "categories": ("fastapi_hello", 1.15),
+    "promotions": ("fastapi_hello", 1.15),
 }
 HEALTH_MEMORY_BUDGET = 1.10
 

@@ -42,6 +42,9 @@ ROUTES = {
     "products": ("products", "/api/products?ids={id}"),
     "links": ("links", "/api/links?url=https://www.aliexpress.com/item/{id}.html"),
     "categories": ("categories", "/api/categories"),
+    "promotions": ("promotions", "/api/promotions"),
+    "promotion_products": ("promotions", "/api/promotions/products?name=Hot+Product"),
+    "similar": ("products", "/api/products/{id}/similar"),
 }
 EXPECTED: dict[str, tuple[int, str | None]] = {
     Fault.SLOW: (504, "upstream_timeout"),

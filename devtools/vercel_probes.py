@@ -74,6 +74,14 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
         Probe("categories", "/api/categories", 200, key="categories"),
         Probe("categories", "/api/categories?parent_id=509", 200, key="categories"),
+        Probe("promotions", "/api/promotions", 200, key="promotions"),
+        Probe("promotions", "/api/promotions/products?name=weeklydeals", 200, key="products"),
+        Probe("promotions", "/api/promotions/products?name=Hot+Product&path=products", 200),
+        Probe("promotions", "/api/promotions/products?name=None+Such", 200, expect={"total": 0}),
+        Probe("promotions", "/api/promotions/products", 422, code="invalid_request"),
+        Probe("promotions", "/api/promotions/other", 404, code="not_found"),
+        Probe("products", f"/api/products/{product_id}/similar", 200, key="has_more"),
+        Probe("products", "/api/products/12ab/similar", 422, code="invalid_request"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths", expect={"openapi": "3.1.0"}),
         Probe("openapi_gpt", "/api/openapi_gpt", 200, key="paths"),
         Probe("openapi_gpt", "/openapi-gpt.json/x", 404, code="not_found"),
@@ -93,6 +101,9 @@ def unconfigured_probes() -> list[Probe]:
         Probe("products", "/api/products/search", 503, code="not_configured"),
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 503, code="not_configured"),
         Probe("categories", "/api/categories", 503, code="not_configured"),
+        Probe("promotions", "/api/promotions", 503, code="not_configured"),
+        Probe("promotions", "/api/promotions/products?name=x", 503, code="not_configured"),
+        Probe("products", "/api/products/1005006123456789/similar", 503, code="not_configured"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
     ]
 
@@ -110,6 +121,10 @@ def auth_probes(api_key: str) -> list[Probe]:
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 200, key="categories", headers=good),
+        Probe("promotions", "/api/promotions", 401, code="unauthorized"),
+        Probe("promotions", "/api/promotions", 200, key="promotions", headers=good),
+        Probe("promotions", "/api/promotions/products?name=x", 401, code="unauthorized"),
+        Probe("products", "/api/products/1005006123456789/similar", 401, code="unauthorized"),
     ]
 
 

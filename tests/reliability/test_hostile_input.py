@@ -44,6 +44,21 @@ THOUSAND_IDS = ",".join(str(1005006000000000 + i) for i in range(1000))
         ("links", "/api/links?url=https://www.aliexpress.com/" + "a" * 3000, 422),
         ("links", "/api/links?" + "&".join(["url=https://aliexpress.com/"] * 21), 422),
         ("categories", "/api/categories?parent_id=1%20OR%201=1", 422),
+        ("promotions", "/api/promotions/products?name=" + "x" * 10_000, 422),
+        ("promotions", "/api/promotions/products?name=%20%20", 422),
+        ("promotions", "/api/promotions/products?name=weeklydeals&page=1e309", 422),
+        ("promotions", "/api/promotions/products?name=weeklydeals&page_size=51", 422),
+        ("promotions", "/api/promotions/products?name=weeklydeals&category_id=-1", 422),
+        ("promotions", "/api/promotions/products?name=weeklydeals&sort=SALE_PRICE_ASC", 422),
+        ("promotions", "/api/promotions/products?name=weeklydeals&ship_to=%00%00", 422),
+        ("promotions", "/api/promotions/..%2F..%2Fetc%2Fpasswd", 404),
+        ("promotions", "/api/promotions/products/x", 404),
+        ("products", f"/api/products/{PID}/similar?page=0", 422),
+        ("products", f"/api/products/{PID}/similar?page=1e309", 422),
+        ("products", "/api/products/%00/similar", 422),
+        ("products", "/api/products/" + "9" * 5000 + "/similar", 422),
+        ("products", "/api/products/..%2F..%2Fetc/similar", 404),
+        ("products", f"/api/products/{PID}/similar/x", 404),
         ("health", "/api/health/../../etc/passwd", 404),
     ],
 )
@@ -165,3 +180,34 @@ async def test_bearer_check_is_constant_time(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(auth.Unauthorized):
         auth.check_api_key("Bearer wrong-key!", "right-key")
     assert compared == [(b"right-key", b"right-key"), (b"wrong-key!", b"right-key")]
+
+
+PROMOTION_PARAMS = {
+    "app_key",
+    "method",
+    "timestamp",
+    "sign_method",
+    "format",
+    "v",
+    "promotion_name",
+    "page_no",
+    "page_size",
+    "country",
+    "target_currency",
+    "target_language",
+    "tracking_id",
+}
+
+
+@pytest.mark.parametrize("name", ["weeklydeals&app_key=evil", "<script>", "每周 🔥", "a,b"])
+async def test_a_promotion_name_travels_as_one_value(
+    call: Caller, gateway: FakeGateway, name: str
+) -> None:
+    hostile = {"name": name, "method": "x", "sign": "0", "tracking_id": "attacker", "v": "9"}
+    response = await call("promotions", "/api/promotions/products", params=hostile)
+    assert response.status_code == 200 and response.json()["products"] == []
+    sent = gateway.calls[-1]
+    assert set(sent) == PROMOTION_PARAMS
+    assert sent["promotion_name"] == name
+    assert sent["method"] == "aliexpress.affiliate.featuredpromo.products.get"
+    assert sent["tracking_id"] == "gpt_proxy_test"
