@@ -78,24 +78,31 @@ class ProductFilters(BaseModel):
 
 
 class ProductSearchParams(LocaleParams, ProductFilters):
-    """searchProducts / search_products and listHotProducts / hot_products."""
+    """searchProducts / search_products and listHotProducts / hot_products.
+
+    (pydantic puts the last base's fields first: the filters, then the locale.)
+    """
 
 
-class ProductParams(LocaleParams):
-    """getProduct: one product by ID."""
-
+class _ProductId(BaseModel):
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
-class ProductBatchParams(LocaleParams):
-    """getProducts / get_products: several products by IDs or product URLs."""
+class ProductParams(LocaleParams, _ProductId):
+    """getProduct: one product by ID (fields: product_id, then the locale)."""
 
+
+class _ProductRefs(BaseModel):
     ids: list[str] = Field(
         min_length=1,
         max_length=MAX_BATCH,
         description="1-20 product IDs (e.g. 1005006123456789) or AliExpress product URLs "
         "(e.g. https://www.aliexpress.com/item/1005006123456789.html).",
     )
+
+
+class ProductBatchParams(LocaleParams, _ProductRefs):
+    """getProducts / get_products: several products by IDs or product URLs, then the locale."""
 
 
 def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:
