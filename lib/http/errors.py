@@ -63,6 +63,11 @@ class Unauthorized(HTTPProblem):
     code = "unauthorized"
 
 
+class Forbidden(HTTPProblem):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(HTTPProblem):
     status = 404
     code = "not_found"

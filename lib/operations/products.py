@@ -79,13 +79,31 @@ class ProductFilters(BaseModel):
 
 
 class ProductSearchParams(LocaleParams, ProductFilters):
-    """searchProducts / search_products and listHotProducts / hot_products."""
+    """searchProducts / search_products and listHotProducts / hot_products.
+
+    (pydantic puts the last base's fields first: the filters, then the locale.)
+    """
 
 
-class ProductParams(LocaleParams):
-    """getProduct: one product by ID."""
-
+class _ProductId(BaseModel):
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+
+
+class ProductParams(LocaleParams, _ProductId):
+    """getProduct: one product by ID (fields: product_id, then the locale)."""
+
+
+class _ProductRefs(BaseModel):
+    ids: list[str] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="1-20 product IDs (e.g. 1005006123456789) or AliExpress product URLs "
+        "(e.g. https://www.aliexpress.com/item/1005006123456789.html).",
+    )
+
+
+class ProductBatchParams(LocaleParams, _ProductRefs):
+    """getProducts / get_products: several products by IDs or product URLs, then the locale."""
 
 
 class _SimilarPage(BaseModel):
@@ -96,23 +114,9 @@ class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
 
-class _ProductRef(BaseModel):
-    product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
-
-
-class SimilarProductsParams(SimilarPageParams, _ProductRef):
-    """listSimilarProducts / similar_products: products like one product."""
-
-
-class ProductBatchParams(LocaleParams):
-    """getProducts / get_products: several products by IDs or product URLs."""
-
-    ids: list[str] = Field(
-        min_length=1,
-        max_length=MAX_BATCH,
-        description="1-20 product IDs (e.g. 1005006123456789) or AliExpress product URLs "
-        "(e.g. https://www.aliexpress.com/item/1005006123456789.html).",
-    )
+class SimilarProductsParams(SimilarPageParams, _ProductId):
+    """listSimilarProducts / similar_products: products like one product (fields:
+    product_id, page, then the locale)."""
 
 
 def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:
