@@ -157,6 +157,16 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         mcp_probe("/mcp", "tools/call", tool_call("get_products", ids=[url]), key="result"),
         mcp_probe("/mcp", "tools/call", tool_call("affiliate_links", urls=[url]), key="result"),
         mcp_probe("/mcp", "tools/call", tool_call("list_categories"), key="result"),
+        mcp_probe("/mcp", "tools/call", tool_call("list_promotions"), key="result"),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("promotion_products", name="weeklydeals"), key="result"
+        ),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("similar_products", product_id=product_id), key="result"
+        ),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("promotion_products"), tool_error="invalid_request"
+        ),
         mcp_probe(
             "/mcp", "tools/call", tool_call("hot_products", page=0), tool_error="invalid_request"
         ),

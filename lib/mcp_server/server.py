@@ -32,7 +32,10 @@ INSTRUCTIONS = (
     "search_products (keywords in q, or a category_id from list_categories) or hot_products "
     "(popular, high-commission items). Get full details, images and video for product IDs or "
     "AliExpress URLs with get_products. Turn AliExpress URLs the user pastes into affiliate "
-    "links with affiliate_links. Set ship_to, currency and language to the user's country, "
+    "links with affiliate_links. For deals, sales and coupons use list_promotions, then "
+    "promotion_products with a promotion's name; a product's promo_code is a coupon code for "
+    "checkout. For 'more like this' use similar_products with a product_id. "
+    "Set ship_to, currency and language to the user's country, "
     "currency and language. Always share affiliate_url with the user, never the plain url. "
     "Prices are decimal strings in the requested currency. A result with isError carries "
     '{"error": {"code", "message"}}: invalid_request means fix the argument the message '

@@ -26,11 +26,18 @@ from pydantic import BaseModel
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
-from lib.aliexpress.models import CategoryList, LinkBatch, ProductBatch, ProductPage
+from lib.aliexpress.models import (
+    CategoryList,
+    LinkBatch,
+    ProductBatch,
+    ProductPage,
+    PromotionList,
+    SimilarPage,
+)
 from lib.config import Settings, get_settings
 from lib.http.context import annotate, current_request_id
 from lib.http.errors import HTTPProblem, error_document
-from lib.operations import categories, links, products
+from lib.operations import categories, links, products, promotions
 from lib.operations.params import parse_params
 from lib.upstream import ClientProvider
 
@@ -110,7 +117,10 @@ def _product_line(product: Any) -> str:
         f"{product.price.amount} {product.price.currency or ''}".strip() if product.price else "?"
     )
     link = product.affiliate_url or product.url or ""
-    return f"- {product.title or 'untitled'} | {price} | id {product.id} | {link}"
+    coupon = product.promo_code.code if product.promo_code else None
+    return f"- {product.title or 'untitled'} | {price} | id {product.id} | {link}" + (
+        f" | coupon {coupon}" if coupon else ""
+    )
 
 
 def summarize_page(page: ProductPage) -> str:
@@ -129,6 +139,21 @@ def summarize_batch(batch: ProductBatch) -> str:
 def summarize_links(batch: LinkBatch) -> str:
     lines = [f"{len(batch.links)} affiliate links (tracking ID {batch.tracking_id}):"]
     lines += [f"- {link.url} -> {link.affiliate_url or 'no link'}" for link in batch.links]
+    return "\n".join(lines)
+
+
+def summarize_similar(page: SimilarPage) -> str:
+    head = f"Page {page.page}: {len(page.products)} similar products" + (
+        " (more pages)." if page.has_more else "."
+    )
+    return "\n".join([head, *(_product_line(p) for p in page.products[:TEXT_LINES])])
+
+
+def summarize_promotions(listing: PromotionList) -> str:
+    lines = [f"{len(listing.promotions)} featured promotions (pass a name to promotion_products):"]
+    for promotion in listing.promotions:
+        count = "?" if promotion.product_count is None else promotion.product_count
+        lines.append(f"- {promotion.name}: {promotion.description or ''} ({count} products)")
     return "\n".join(lines)
 
 
@@ -219,10 +244,60 @@ LIST_CATEGORIES = ToolDefinition(
     summarize=summarize_categories,
 )
 
+LIST_PROMOTIONS = ToolDefinition(
+    name="list_promotions",
+    title="List AliExpress's featured deals",
+    description=(
+        "AliExpress's featured promotions: deal lists such as Hot Product, New Arrival, Best "
+        "Seller and weeklydeals, each with a description and how many products it holds. Use it "
+        "when the user asks for today's deals, what is on sale, best sellers or new arrivals, "
+        "then pass a promotion's name to promotion_products. Takes no arguments."
+    ),
+    params=promotions.PromotionListParams,
+    output=PromotionList,
+    operation=promotions.list_promotions,
+    summarize=summarize_promotions,
+)
+
+PROMOTION_PRODUCTS = ToolDefinition(
+    name="promotion_products",
+    title="Products on an AliExpress deal list",
+    description=(
+        "One page of the products in a featured promotion (name from list_promotions, e.g. "
+        "'weeklydeals' or 'Best Seller'). Use it for deals, discounts and coupons: a product's "
+        "promo_code, when present, is a coupon code the shopper enters at checkout (show code, "
+        "value, min_spend and ends_at). Same answer as search_products; narrow with category_id, "
+        "sort and page; set ship_to, currency and language to the user's. An unknown name gives "
+        "an empty page."
+    ),
+    params=promotions.PromotionProductsParams,
+    output=ProductPage,
+    operation=promotions.promotion_products,
+    summarize=summarize_page,
+)
+
+SIMILAR_PRODUCTS = ToolDefinition(
+    name="similar_products",
+    title="Find similar AliExpress products",
+    description=(
+        "Products similar to one product: use it for 'more like this', alternatives or other "
+        "options once you have a product_id (from a search, or the number in an AliExpress "
+        "/item/<id>.html URL). The product itself is never among them; has_more says whether "
+        "page + 1 has more. Same product fields as search_products; share affiliate_url."
+    ),
+    params=products.SimilarProductsParams,
+    output=SimilarPage,
+    operation=products.similar_products,
+    summarize=summarize_similar,
+)
+
 TOOLS: tuple[ToolDefinition, ...] = (
     SEARCH_PRODUCTS,
     HOT_PRODUCTS,
     GET_PRODUCTS,
     AFFILIATE_LINKS,
     LIST_CATEGORIES,
+    LIST_PROMOTIONS,
+    PROMOTION_PRODUCTS,
+    SIMILAR_PRODUCTS,
 )

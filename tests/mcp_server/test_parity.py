@@ -27,6 +27,8 @@ def cases(gateway: FakeGateway) -> list[tuple[str, dict, str, str]]:
     hot = {"category_id": 44, "min_price": 1.5, "max_price": 500, "currency": "EUR"}
     ids = [first, ITEM.format(id=second), "1005000000000002"]
     urls = [ITEM.format(id=first), "https://www.aliexpress.com/store/1234"]
+    deals = {"name": "Best Seller", "category_id": 509, "sort": "orders_desc", "ship_to": "de"}
+    similar = "1005006107718769"
     return [
         ("search_products", search, "products", f"/api/products/search?{search_rest}"),
         ("hot_products", hot, "products", f"/api/products/hot?{urlencode(hot)}"),
@@ -45,6 +47,31 @@ def cases(gateway: FakeGateway) -> list[tuple[str, dict, str, str]]:
         ),
         ("list_categories", {}, "categories", "/api/categories"),
         ("list_categories", {"parent_id": "509"}, "categories", "/api/categories?parent_id=509"),
+        ("list_promotions", {}, "promotions", "/api/promotions"),
+        (
+            "promotion_products",
+            deals,
+            "promotions",
+            f"/api/promotions/products?{urlencode(deals)}",
+        ),
+        (
+            "promotion_products",
+            {"name": "No Such Deal"},
+            "promotions",
+            "/api/promotions/products?name=No+Such+Deal",
+        ),
+        (
+            "similar_products",
+            {"product_id": similar, "page": 2, "currency": "EUR"},
+            "products",
+            f"/api/products/{similar}/similar?page=2&currency=EUR",
+        ),
+        (
+            "similar_products",
+            {"product_id": "1005000000000002"},
+            "products",
+            "/api/products/1005000000000002/similar",
+        ),
     ]
 
 
@@ -57,6 +84,7 @@ ERROR_CASES = [
         "/api/products/search?q=a&min_price=9&max_price=1",
     ),
     ("get_products", {"ids": ["x1"]}, "products", "/api/products?ids=x1"),
+    ("promotion_products", {"name": " "}, "promotions", "/api/promotions/products?name=%20"),
     (
         "affiliate_links",
         {"urls": ["https://example.com/"]},

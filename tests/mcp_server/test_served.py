@@ -41,6 +41,9 @@ def every_tool_call() -> dict[str, dict]:
         "get_products": {"ids": [first, url]},
         "affiliate_links": {"urls": [url]},
         "list_categories": {"parent_id": "509"},
+        "list_promotions": {},
+        "promotion_products": {"name": "weeklydeals", "page_size": 2},
+        "similar_products": {"product_id": first},
     }
 
 

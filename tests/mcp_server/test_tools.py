@@ -17,8 +17,12 @@ TOOL_NAMES = {
     "get_products",
     "affiliate_links",
     "list_categories",
+    "list_promotions",
+    "promotion_products",
+    "similar_products",
 }
 PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
+SIMILAR_TO = "1005006107718769"  # a phone case with a promo code in the fake catalog
 
 
 async def test_initialize_names_the_server_and_tells_a_model_what_to_do(session_for) -> None:
@@ -61,6 +65,9 @@ async def test_every_tool_answers_with_structured_content_and_text(
         "get_products": {"ids": [first, PRODUCT_URL.format(id=second), "1005000000000002"]},
         "affiliate_links": {"urls": [PRODUCT_URL.format(id=first)]},
         "list_categories": {},
+        "list_promotions": {},
+        "promotion_products": {"name": "Best Seller", "page_size": 50},
+        "similar_products": {"product_id": SIMILAR_TO, "currency": "EUR"},
     }
     async with session_for() as (session, _):
         results = {
@@ -105,6 +112,12 @@ async def test_list_arguments_sent_as_one_string_still_work(
         ("get_products", {"ids": ["not-a-product"]}, "ids"),
         ("affiliate_links", {"urls": ["https://www.amazon.com/dp/B0"]}, "urls"),
         ("list_categories", {"parent_id": "abc"}, "parent_id"),
+        ("promotion_products", {}, "name"),
+        ("promotion_products", {"name": "  "}, "name"),
+        ("promotion_products", {"name": "weeklydeals", "sort": "cheapest"}, "sort"),
+        ("similar_products", {}, "product_id"),
+        ("similar_products", {"product_id": "12ab"}, "product_id"),
+        ("similar_products", {"product_id": SIMILAR_TO, "page": 0}, "page"),
     ],
 )
 async def test_bad_arguments_are_tool_errors_naming_the_argument(
@@ -159,3 +172,22 @@ async def test_an_unknown_tool_is_an_error_result(session_for) -> None:
     async with session_for() as (session, _):
         result = await session.call_tool("delete_everything", {})
     assert result.is_error
+
+
+async def test_deal_tools_show_coupons_and_never_the_product_itself(session_for) -> None:
+    async with session_for() as (session, _):
+        listed = await session.call_tool("list_promotions", {})
+        deals = await session.call_tool(
+            "promotion_products", {"name": "Best Seller", "page_size": 50}
+        )
+        similar = await session.call_tool("similar_products", {"product_id": SIMILAR_TO})
+        unknown = await session.call_tool("promotion_products", {"name": "No Such Deal"})
+    names = [p["name"] for p in listed.structured_content["promotions"]]
+    assert names == ["Hot Product", "New Arrival", "Best Seller", "weeklydeals"]
+    assert all(name in listed.content[0].text for name in names)
+    shown = deals.structured_content["products"][:10]  # the text lists the first ten
+    coupons = [p["promo_code"]["code"] for p in shown if p["promo_code"]]
+    assert coupons and all(f"coupon {code}" in deals.content[0].text for code in coupons)
+    assert SIMILAR_TO not in {p["id"] for p in similar.structured_content["products"]}
+    assert similar.structured_content["has_more"] is True
+    assert unknown.structured_content["products"] == [] and not unknown.is_error
