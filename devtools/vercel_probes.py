@@ -113,7 +113,7 @@ INITIALIZE = {
 }
 
 
-def tool_call(name: str, **arguments: Any) -> dict[str, Any]:
+def tool_call(name: str, /, **arguments: Any) -> dict[str, Any]:  # a tool may take `name`
     return {"name": name, "arguments": arguments}
 
 
