@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from devtools.fake_gateway import FakeGateway, Fault
@@ -63,11 +64,13 @@ async def test_every_tool_answers_with_structured_content_and_text(
         "list_categories": {},
     }
     async with session_for() as (session, _):
+        schemas = {tool.name: tool.output_schema for tool in (await session.list_tools()).tools}
         results = {
             name: await session.call_tool(name, arguments) for name, arguments in calls.items()
         }
     for name, result in results.items():
         assert not result.is_error, (name, result)
+        jsonschema.validate(result.structured_content, schemas[name])
         assert result.structured_content, name
         assert result.content[0].type == "text" and result.content[0].text, name
         assert len(result.content[0].text) < 4000, name  # short: the data is structured
