@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Serving functions {', '.join(sorted(router.functions))} at {base}")
         print(f"  try: curl '{base}/api/products/search?q=phone+case'")
         print(f"       curl '{base}/api/promotions/products?name=weeklydeals'")
+        print(f"  MCP clients (Inspector, Claude Code, ...): {base}/mcp")
         uvicorn.run(DevServer(), host=args.host, port=args.port, log_level="warning")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 
 from devtools.fake_gateway import FakeGateway, Fault
@@ -70,11 +71,13 @@ async def test_every_tool_answers_with_structured_content_and_text(
         "similar_products": {"product_id": SIMILAR_TO, "currency": "EUR"},
     }
     async with session_for() as (session, _):
+        schemas = {tool.name: tool.output_schema for tool in (await session.list_tools()).tools}
         results = {
             name: await session.call_tool(name, arguments) for name, arguments in calls.items()
         }
     for name, result in results.items():
         assert not result.is_error, (name, result)
+        jsonschema.validate(result.structured_content, schemas[name])
         assert result.structured_content, name
         assert result.content[0].type == "text" and result.content[0].text, name
         assert len(result.content[0].text) < 4000, name  # short: the data is structured
@@ -191,3 +194,36 @@ async def test_deal_tools_show_coupons_and_never_the_product_itself(session_for)
     assert SIMILAR_TO not in {p["id"] for p in similar.structured_content["products"]}
     assert similar.structured_content["has_more"] is True
     assert unknown.structured_content["products"] == [] and not unknown.is_error
+
+
+async def test_a_new_tool_and_a_ui_view_plug_in_with_a_few_lines(gateway: FakeGateway) -> None:
+    """How promotions/similar tools and an MCP Apps view are added (CONTRACT §8)."""
+    import dataclasses
+
+    import httpx2
+    from mcp.server.apps import APP_MIME_TYPE
+    from mcp.server.mcpserver.resources import TextResource
+
+    from devtools.httpx_transport import gateway_transport
+    from lib.mcp_server.app import create_mcp_app
+    from lib.mcp_server.tools import SEARCH_PRODUCTS
+    from lib.upstream import ClientProvider
+    from tests.mcp_server.conftest import PUBLIC_URL, mcp_session
+
+    view = "ui://aliexpress/products.html"
+    with_view = dataclasses.replace(SEARCH_PRODUCTS, meta={"ui": {"resourceUri": view}})
+    extra = dataclasses.replace(SEARCH_PRODUCTS, name="search_again", title="Search again")
+    page = TextResource(uri=view, name="products", mime_type=APP_MIME_TYPE, text="<html></html>")
+    app = create_mcp_app(
+        (with_view, extra, *TOOLS[1:]),
+        resources=[page],
+        clients=ClientProvider(transport=gateway_transport(gateway)),
+    )
+    async with mcp_session(PUBLIC_URL, httpx2.ASGITransport(app=app)) as (session, _):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        read = await session.read_resource(view)
+        result = await session.call_tool("search_again", {"q": "case"})
+    assert tools["search_products"].meta == {"ui": {"resourceUri": view}}
+    assert set(tools) == TOOL_NAMES | {"search_again"}
+    assert read.contents[0].mime_type == APP_MIME_TYPE
+    assert result.structured_content["products"]
