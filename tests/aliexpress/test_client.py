@@ -485,3 +485,36 @@ async def test_featured_promotions_are_cached_for_an_hour(
     now[0] = 3601.0
     await client.get_featured_promotions()
     assert len(gateway.calls) == 2
+
+
+def answering(method: str, result: dict) -> AliExpressClient:
+    """A client whose gateway answers ``method`` with this ``result``."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        envelope = {"resp_result": {"resp_code": 200, "result": result}}
+        return httpx.Response(200, json={method.replace(".", "_") + "_response": envelope})
+
+    return AliExpressClient(
+        app_key="k", app_secret="s", transport=HttpxTransport(httpx.MockTransport(answer))
+    )
+
+
+@pytest.mark.parametrize(
+    ("is_finished", "has_more"),
+    [(False, True), ("false", True), (True, False), ("true", False), (None, False)],
+)
+async def test_a_page_without_total_follows_is_finished(
+    is_finished: object, has_more: bool
+) -> None:
+    products = {"product": [{"product_id": i} for i in (1005001, 1005002)]}
+    result = {"products": products, "is_finished": is_finished}
+    method = "aliexpress.affiliate.featuredpromo.products.get"
+    page = await answering(method, result).query_promotion_products(
+        PromotionProductQuery(name="Best Seller", page=3, page_size=2)
+    )
+    assert (page.total, page.has_more) == (6, has_more)  # what is known to exist so far
+    similar = await answering(
+        "aliexpress.affiliate.product.smartmatch", result
+    ).get_similar_products("1005001", Locale())
+    assert similar.has_more is has_more
+    assert [p.id for p in similar.products] == ["1005002"]  # never the product itself
