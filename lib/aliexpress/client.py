@@ -16,6 +16,7 @@ import asyncio
 import json
 import random
 import re
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from lib.aliexpress.errors import (
     AliExpressAPIError,
     AliExpressError,
     BadResponseError,
+    CertificateError,
     RateLimitedError,
     TransportError,
     UpstreamHTTPError,
@@ -56,7 +58,9 @@ DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 DEFAULT_CACHE_TTL = 300.0
 CACHE_TTL = {"aliexpress.affiliate.category.get": 3600.0}
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
-_BAN_SECONDS = re.compile(r"(\d+)\s*second")
+# ASCII digits, from the start of a run only: linear time on a message of any length.
+_BAN_SECONDS = re.compile(r"(?<![0-9])([0-9]+)\s*second")
+MAX_BAN_SECONDS = 86_400  # a ban longer than a day is reported as a day
 FORM_HEADERS = (
     ("Content-Type", "application/x-www-form-urlencoded;charset=utf-8"),
     ("Accept", "application/json"),
@@ -237,6 +241,8 @@ class AliExpressClient:
                 reply = await self._transport().post(self.api_url, body, FORM_HEADERS)
         except TimeoutError:  # the attempt's limit, or connecting took too long
             raise UpstreamTimeoutError(f"AliExpress did not answer within {limit:.1f} s.") from None
+        except ssl.SSLCertVerificationError:
+            raise CertificateError("AliExpress's TLS certificate failed verification.") from None
         except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
@@ -276,7 +282,7 @@ def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]
         raise UpstreamHTTPError(http_status)
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadResponseError("AliExpress answered with a body that is not JSON.") from None
     if not isinstance(document, dict):
         raise BadResponseError("AliExpress answered with an unexpected JSON shape.")
@@ -310,10 +316,19 @@ def _api_error(error: object) -> AliExpressAPIError:
     message = str(error.get("sub_msg") or error.get("msg") or "")
     request_id = _opt_str(error.get("request_id"))
     if "ApiCallLimit" in (code, sub_code) or "frequency" in message.lower():
-        match = _BAN_SECONDS.search(message)
-        retry_after = max(1, int(match.group(1))) if match else 1
-        return RateLimitedError(sub_code or code, message, request_id, retry_after)
+        return RateLimitedError(sub_code or code, message, request_id, ban_seconds(message))
     return AliExpressAPIError(sub_code or code, message, request_id)
+
+
+def ban_seconds(message: str) -> int:
+    """How long a rate-limit ban lasts ("... this ban will last 1 seconds"), 1 to a day."""
+    match = _BAN_SECONDS.search(message)
+    if match is None:
+        return 1
+    digits = match.group(1).lstrip("0")
+    if len(digits) > len(str(MAX_BAN_SECONDS)):  # never int() thousands of digits
+        return MAX_BAN_SECONDS
+    return min(max(1, int(digits or "0")), MAX_BAN_SECONDS)
 
 
 def _records(value: object, key: str, model: type[Any]) -> list[Any]:
