@@ -24,7 +24,7 @@ async def list_categories(
     client: ClientDep,
     parent_id: Annotated[
         str | None,
-        Query(pattern=r"^\d{1,20}$", description="Only the children of this category ID."),
+        Query(pattern=r"^[0-9]{1,20}$", description="Only the children of this category ID."),
     ] = None,
 ) -> CategoryList:
     categories = await client.get_categories()

@@ -139,7 +139,7 @@ async def get_product(
     product_id: Annotated[
         str,
         Path(
-            pattern=r"^\d{6,20}$",
+            pattern=r"^[0-9]{6,20}$",
             description="Numeric product ID, e.g. 1005006123456789 (the number in "
             "/item/<id>.html).",
         ),

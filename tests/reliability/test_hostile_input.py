@@ -55,6 +55,32 @@ async def test_hostile_input_is_a_4xx_in_the_envelope(
     assert len(response.text) < 2_000  # never echoes a huge input back
 
 
+ARABIC_INDIC = "١٠٠٥٠٠٦١٠٠٤٠٢٦٨٩"
+FULL_WIDTH = "１００５００６１００４０２６８９"
+
+
+@pytest.mark.parametrize(
+    ("function", "path"),
+    [
+        ("products", f"/api/products/{ARABIC_INDIC}"),
+        ("products", f"/api/products/{FULL_WIDTH}"),
+        ("products", f"/api/products?ids={ARABIC_INDIC}"),
+        ("products", f"/api/products?ids={PID},{FULL_WIDTH}"),
+        ("products", f"/api/products?ids=https://www.aliexpress.com/item/{ARABIC_INDIC}.html"),
+        (
+            "products",
+            f"/api/products?ids=https://aliexpress.com/i/detail.htm?productId={FULL_WIDTH}",
+        ),
+        ("categories", "/api/categories?parent_id=٣"),
+    ],
+)
+async def test_non_ascii_digits_are_422_and_never_leave_the_function(
+    call: Caller, gateway: FakeGateway, function: str, path: str
+) -> None:
+    assert_error(await call(function, path), 422, "invalid_request")
+    assert gateway.calls == []
+
+
 @pytest.mark.parametrize(
     "keywords",
     [
