@@ -187,25 +187,32 @@ class AliExpressClient:
         repeated, and identical concurrent calls share one upstream request.
         Raises an :class:`AliExpressError` subclass for every failure.
         """
-        if self.cache is None:
-            return await self._call_upstream(method, params, deadline, "off")
-        key = (method, tuple(sorted(signable_params(params).items())))
+        # The deadline is fixed now: waiting on a shared call, and fetching again when
+        # its owner is cancelled, both count against it.
         started = asyncio.get_running_loop().time()
-        result, outcome = await self.cache.get_or_fetch(
-            key,
-            CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
-            lambda: self._call_upstream(method, params, deadline, "miss"),
-        )
+        ends_at = started + (self.deadline if deadline is None else deadline)
+        if self.cache is None:
+            return await self._call_upstream(method, params, ends_at, "off")
+        key = (method, tuple(sorted(signable_params(params).items())))
+        try:
+            async with asyncio.timeout_at(ends_at):
+                result, outcome = await self.cache.get_or_fetch(
+                    key,
+                    CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
+                    lambda: self._call_upstream(method, params, ends_at, "miss"),
+                )
+        except TimeoutError:  # still waiting on another request's call at our deadline
+            self._observe(method, 0, started, UpstreamTimeoutError.code, "coalesced")
+            raise UpstreamTimeoutError("AliExpress did not answer within the deadline.") from None
         if outcome != "miss":  # a miss was already reported by the upstream call
             self._observe(method, 0, started, "ok", outcome)
         return result
 
     async def _call_upstream(
-        self, method: str, params: Mapping[str, object], deadline: float | None, cache: str
+        self, method: str, params: Mapping[str, object], ends_at: float, cache: str
     ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        ends_at = started + (self.deadline if deadline is None else deadline)
         attempt = 0
         while True:
             attempt += 1

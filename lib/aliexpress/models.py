@@ -23,9 +23,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 log = logging.getLogger(__name__)
 
 # Upstream numbers are read only in these forms: ASCII digits (Python's \d and int()
-# also take ١٢٣ and １２３), bounded lengths, no exponents. "1e300000" would cost
-# seconds of CPU in int(), "1E+999999999999999999" a MemoryError, "Infinity" an
-# OverflowError in round(): each is None instead.
+# also take Arabic-Indic and full-width digits), bounded lengths, no exponents.
+# "1e300000" would cost seconds of CPU in int(), "1E+999999999999999999" a
+# MemoryError, "Infinity" an OverflowError in round(): each is None instead.
 _COUNT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{0,18})?")
 _PERCENT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{1,18})?")
 # CONTRACT §2: amounts are decimal strings exactly as upstream sent them.
