@@ -48,6 +48,9 @@ class WirePlan:
     def inject(self, fault: WireFault | str, times: int | None = 1) -> None:
         self._queue.append([WireFault(fault), times])
 
+    def clear(self) -> None:
+        self._queue.clear()
+
     def take(self) -> WireFault | None:
         if not self._queue:
             return None
