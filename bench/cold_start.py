@@ -1,6 +1,6 @@
 """Cold start per function, loaded through vercel_runtime as Vercel loads it.
 
-    python -m bench.cold_start [--runs 9] [--write]
+    python -m bench.cold_start [--runs 9] [--write] [--compare-httpx]
 
 Each run is a fresh `python -S` process that imports `vercel_runtime.vc_init`
 with the entrypoint variables the build writes, serves its first request and
@@ -11,6 +11,8 @@ again compiled with compileall is what VERCEL_PYTHON_COMPILEALL=1 ships. The
 standard library keeps its bytecode, as on Vercel. Baselines from the same run:
 (a) the floor, a stdlib-only ASGI app; (b) FastAPI's hello world. Variants are
 interleaved so machine noise spreads evenly; ratios are what to read.
+``--compare-httpx`` adds products_httpx: products with httpx's default transport
+in place of lib/aliexpress/transport.py (the transport docstring quotes it).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from devtools.vercel_invoke import __file__ as INVOKER
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
 RUNTIME_PIN = "vercel-runtime==0.24.1"
+HTTPX_PIN = "httpx==0.28.1"  # as in requirements-dev.txt; only for --compare-httpx
 FUNCTIONS = ["health", "openapi_gpt", "products", "links", "categories"]
 # The ~0.3 s processes are compared with each other at a 10% budget, where one
 # 30 ms hiccup of a shared machine is the whole margin: sample them more (cheaply).
@@ -47,6 +50,7 @@ FIRST_REQUEST = {
     "health": "/api/health",
     "openapi_gpt": "/openapi-gpt.json",
     "products": "/api/products/search?q=phone",
+    "products_httpx": "/api/products/search?q=phone",
     "links": "/api/links?url=https://www.aliexpress.com/item/{id}.html",
     "categories": "/api/categories",
 }
@@ -73,7 +77,7 @@ def python_312() -> str:
     return getattr(sys, "_base_executable", sys.executable)
 
 
-def prepare(workdir: Path, compiled: bool) -> tuple[Path, Path]:
+def prepare(workdir: Path, compiled: bool, extra: tuple[str, ...] = ()) -> tuple[Path, Path]:
     """A deps dir and a project copy, both without bytecode unless ``compiled``."""
     label = "pyc" if compiled else "source"
     deps, project = workdir / f"deps-{label}", workdir / f"project-{label}"
@@ -94,6 +98,7 @@ def prepare(workdir: Path, compiled: bool) -> tuple[Path, Path]:
                     "-r",
                     str(ROOT / "requirements.txt"),
                     RUNTIME_PIN,
+                    *extra,
                 ],
                 check=True,
             )
@@ -139,7 +144,9 @@ def cold_start(
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(runs: int, gateway_url: str, workdir: Path) -> dict[str, dict[str, Samples]]:
+def measure(
+    runs: int, gateway_url: str, workdir: Path, compare_httpx: bool = False
+) -> dict[str, dict[str, Samples]]:
     product_id = str(Catalog.load().products[0]["product_id"])
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -149,8 +156,9 @@ def measure(runs: int, gateway_url: str, workdir: Path) -> dict[str, dict[str, S
         "ALIEXPRESS_TRACKING_ID": "bench",
         "ALIEXPRESS_API_URL": gateway_url,
     }
-    names = ["floor", "fastapi_hello", *FUNCTIONS]
-    trees = {"source": prepare(workdir, False), "pyc": prepare(workdir, True)}
+    names = variants(compare_httpx)
+    extra = (HTTPX_PIN,) if compare_httpx else ()
+    trees = {"source": prepare(workdir, False, extra), "pyc": prepare(workdir, True, extra)}
     samples = {mode: {name: Samples() for name in names} for mode in trees}
     for run in range(runs + 1):  # run 0 warms the OS file cache and is dropped
         for mode, (deps, project) in trees.items():
@@ -166,6 +174,10 @@ def measure(runs: int, gateway_url: str, workdir: Path) -> dict[str, dict[str, S
                         samples[mode][name].rss_mb.append(rss)
         print(f"run {run}/{runs} done", file=sys.stderr)
     return samples
+
+
+def variants(compare_httpx: bool) -> list[str]:
+    return ["floor", "fastapi_hello", *FUNCTIONS] + (["products_httpx"] if compare_httpx else [])
 
 
 BUDGETS = {  # function -> (baseline, max ratio)
@@ -217,7 +229,7 @@ def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> s
         "peak RSS MB | bytecode ms (IQR) | bytecode speed-up |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name in ["floor", "fastapi_hello", *FUNCTIONS]:
+    for name in source:
         s, c = source[name], pyc[name]
         lines.append(
             f"| {name} | {s.median():.0f} ({s.spread()}) | "
@@ -239,11 +251,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--compare-httpx", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
         with serve_in_thread(FakeGateway()) as url:
-            samples = measure(args.runs, url, workdir)
+            samples = measure(args.runs, url, workdir, args.compare_httpx)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     text = render(samples, args.runs, "python -m bench.cold_start " + " ".join(sys.argv[1:]))
