@@ -194,15 +194,21 @@ class AliExpressClient:
         if self.cache is None:
             return await self._call_upstream(method, params, ends_at, "off")
         key = (method, tuple(sorted(signable_params(params).items())))
+        fetched = False
+
+        async def fetch() -> dict[str, Any]:
+            nonlocal fetched
+            fetched = True
+            return await self._call_upstream(method, params, ends_at, "miss")
+
         try:
             async with asyncio.timeout_at(ends_at):
                 result, outcome = await self.cache.get_or_fetch(
-                    key,
-                    CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
-                    lambda: self._call_upstream(method, params, ends_at, "miss"),
+                    key, CACHE_TTL.get(method, DEFAULT_CACHE_TTL), fetch
                 )
-        except TimeoutError:  # still waiting on another request's call at our deadline
-            self._observe(method, 0, started, UpstreamTimeoutError.code, "coalesced")
+        except TimeoutError:  # our deadline passed, waiting on a shared call or our own
+            cache = "miss" if fetched else "coalesced"
+            self._observe(method, 0, started, UpstreamTimeoutError.code, cache)
             raise UpstreamTimeoutError("AliExpress did not answer within the deadline.") from None
         if outcome != "miss":  # a miss was already reported by the upstream call
             self._observe(method, 0, started, "ok", outcome)
