@@ -13,7 +13,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lib.aliexpress.platform import CURRENCIES, LANGUAGES, SIGN_METHODS
+from lib.aliexpress.platform import (
+    SIGN_METHODS,
+    normalise_country,
+    normalise_currency,
+    normalise_language,
+)
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 REQUIRED = ("ALIEXPRESS_APP_KEY", "ALIEXPRESS_APP_SECRET")
@@ -52,12 +57,16 @@ class Settings:
             found.append("ALIEXPRESS_SIGN_METHOD must be sha256 or md5.")
         if not self.api_url.startswith(("https://", "http://")):
             found.append("ALIEXPRESS_API_URL must be an http(s) URL.")
-        if self.currency and self.currency not in CURRENCIES:
-            found.append("ALIEXPRESS_CURRENCY must be one of " + ", ".join(CURRENCIES) + ".")
-        if self.language and self.language not in LANGUAGES:
-            found.append("ALIEXPRESS_LANGUAGE must be one of " + ", ".join(LANGUAGES) + ".")
-        if self.ship_to and not (len(self.ship_to) == 2 and self.ship_to.isalpha()):
-            found.append("ALIEXPRESS_SHIP_TO must be a two-letter country code.")
+        for name, value, normalise in (
+            ("ALIEXPRESS_CURRENCY", self.currency, normalise_currency),
+            ("ALIEXPRESS_LANGUAGE", self.language, normalise_language),
+            ("ALIEXPRESS_SHIP_TO", self.ship_to, normalise_country),
+        ):
+            if value is not None:
+                try:
+                    normalise(value)
+                except ValueError as rule:
+                    found.append(f"{name} {rule}.")
         return tuple(found)
 
     @property

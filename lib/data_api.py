@@ -9,7 +9,8 @@ context and bearer auth, and declares the dependencies handlers use once
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
@@ -17,12 +18,19 @@ from fastapi.security import HTTPBearer
 from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import AliExpressError
 from lib.aliexpress.models import Locale
-from lib.aliexpress.platform import CURRENCIES, LANGUAGES
+from lib.aliexpress.platform import (
+    CURRENCIES,
+    LANGUAGES,
+    normalise_country,
+    normalise_currency,
+    normalise_language,
+)
 from lib.aliexpress.transport import Transport
 from lib.cache import TTLCache
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext, annotate
+from lib.http.errors import InvalidRequest
 from lib.http.fastapi_errors import install_error_handlers
 from lib.upstream import client_from_settings
 
@@ -159,9 +167,6 @@ ClientDep = Annotated[AliExpressClient, Depends(get_client)]
 
 # -- parameters shared by several routes ----------------------------------------------
 
-Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
-Language = Literal[LANGUAGES]  # type: ignore[valid-type]
-
 
 async def get_locale(
     settings: SettingsDep,
@@ -175,24 +180,43 @@ async def get_locale(
         ),
     ] = None,
     currency: Annotated[
-        Currency | None,
-        Query(description="Currency of the returned prices.", examples=["USD"]),
+        str | None,
+        Query(
+            description="Currency of the returned prices.",
+            examples=["USD"],
+            json_schema_extra={"enum": list(CURRENCIES)},
+        ),
     ] = None,
     language: Annotated[
-        Language | None,
-        Query(description="Language of product titles.", examples=["EN"]),
+        str | None,
+        Query(
+            description="Language of product titles.",
+            examples=["EN"],
+            json_schema_extra={"enum": list(LANGUAGES)},
+        ),
     ] = None,
 ) -> Locale:
     """The caller's locale, else the deployment's defaults, else US/USD/EN.
 
-    Bad defaults are Settings.problems: no client (so no upstream call) is made
-    for an unconfigured deployment, and health reports them.
+    Codes follow one rule (``lib.aliexpress.platform``) for query parameters and
+    settings: case-insensitive, normalised to upper case. Bad defaults are
+    Settings.problems: no client (so no upstream call) is made for an unconfigured
+    deployment, and health reports them.
     """
     return Locale(
-        ship_to=(ship_to or settings.ship_to or "US").upper(),
-        currency=currency or settings.currency or "USD",
-        language=language or settings.language or "EN",
+        ship_to=_code("ship_to", ship_to, normalise_country) or settings.ship_to or "US",
+        currency=_code("currency", currency, normalise_currency) or settings.currency or "USD",
+        language=_code("language", language, normalise_language) or settings.language or "EN",
     )
+
+
+def _code(name: str, value: str | None, normalise: Callable[[str], str]) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise(value)
+    except ValueError as rule:
+        raise InvalidRequest(f"Invalid query parameter '{name}': {rule}.") from None
 
 
 LocaleDep = Annotated[Locale, Depends(get_locale)]
