@@ -50,8 +50,9 @@ class Settings:
         return tuple(name for name in REQUIRED if not values[name])
 
     @property
-    def problems(self) -> tuple[str, ...]:
-        """Set but unusable values, described without repeating them."""
+    def upstream_problems(self) -> tuple[str, ...]:
+        """Set but unusable values that stop every AliExpress call (described without
+        repeating them): with any of these the deployment is ``unconfigured``."""
         found = []
         if self.sign_method not in SIGN_METHODS:
             found.append("ALIEXPRESS_SIGN_METHOD must be sha256 or md5.")
@@ -70,8 +71,34 @@ class Settings:
         return tuple(found)
 
     @property
+    def spec_problems(self) -> tuple[str, ...]:
+        """Unusable values that only break the GPT spec: data routes still work."""
+        if self.public_base_url and not self.public_base_url.startswith("https://"):
+            return (
+                "PUBLIC_BASE_URL must be an https:// URL: GPT editors reject a spec whose "
+                "servers URL is not https.",
+            )
+        return ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Every set but unusable value (what health reports as ``problems``)."""
+        return self.upstream_problems + self.spec_problems
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Settings that work but leave a feature off, naming what stops working."""
+        found = []
+        if not self.tracking_id:
+            found.append(
+                "ALIEXPRESS_TRACKING_ID is not set: /api/links answers 503 not_configured and "
+                "products carry no affiliate_url (no commission is earned)."
+            )
+        return tuple(found)
+
+    @property
     def configured(self) -> bool:
-        return not self.missing and not self.problems
+        return not self.missing and not self.upstream_problems
 
     @property
     def mode(self) -> str:
