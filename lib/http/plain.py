@@ -20,6 +20,7 @@ from lib.http.errors import (
     NotFound,
     error_body,
     no_route_message,
+    not_allowed_message,
     problem_headers,
 )
 
@@ -80,7 +81,7 @@ class PlainApp:
             if handler is None:
                 raise NotFound(no_route_message(request.path))
             if request.method not in ("GET", "HEAD"):
-                raise MethodNotAllowed(f"{request.method} is not allowed here; use GET.")
+                raise MethodNotAllowed(not_allowed_message(request.method, "GET"), "GET, HEAD")
             response = await handler(request)
         except HTTPProblem as problem:
             response = Response(

@@ -131,7 +131,9 @@ async def test_other_methods_are_405_in_the_envelope(apps, configured: None, fun
     transport = httpx.ASGITransport(app=apps[function])
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.post(path)
-    assert_error(response, 405, "method_not_allowed")
+    error = assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] in ("GET", "GET, HEAD")
+    assert error["message"].startswith("POST is not allowed here; use GET")
 
 
 async def test_a_bug_is_a_500_envelope_never_a_traceback(configured: None, capsys) -> None:

@@ -141,6 +141,7 @@ async def test_health_rejects_other_methods(apps) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.post("/api/health")
     assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 def test_health_imports_no_fastapi_httpx_or_pydantic() -> None:
