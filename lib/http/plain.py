@@ -23,6 +23,7 @@ from lib.http.errors import (
     not_allowed_message,
     problem_headers,
 )
+from lib.http.slashes import without_trailing_slash
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class PlainApp:
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request.from_scope(scope)
         try:
-            handler = self.routes.get(request.path.rstrip("/") or "/")
+            handler = self.routes.get(without_trailing_slash(request.path))
             if handler is None:
                 raise NotFound(no_route_message(request.path))
             if request.method not in ("GET", "HEAD"):

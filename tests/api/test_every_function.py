@@ -136,6 +136,29 @@ async def test_other_methods_are_405_in_the_envelope(apps, configured: None, fun
     assert error["message"].startswith("POST is not allowed here; use GET")
 
 
+EVERY_ROUTE = [
+    *DATA_ROUTES,
+    ("products", "/api/products/1005006100402689"),
+    ("health", "/api/health"),
+    ("health", "/health"),
+    ("openapi_gpt", "/api/openapi_gpt"),
+    ("openapi_gpt", "/openapi-gpt.json"),
+]
+
+
+@pytest.mark.parametrize(("function", "path"), EVERY_ROUTE)
+async def test_a_trailing_slash_answers_the_route_never_a_redirect(
+    call: Caller, configured: None, function: str, path: str
+) -> None:
+    route, _, query = path.partition("?")
+    plain = await call(function, path)
+    for slashes in ("/", "//"):
+        slashed = await call(function, f"{route}{slashes}?{query}")
+        assert slashed.status_code == plain.status_code, slashed.text
+        assert "location" not in slashed.headers
+        assert slashed.json().keys() == plain.json().keys()
+
+
 async def test_a_bug_is_a_500_envelope_never_a_traceback(configured: None, capsys) -> None:
     import httpx
     from fastapi import APIRouter

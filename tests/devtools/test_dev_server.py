@@ -165,6 +165,16 @@ def test_search_returns_demo_products(dev_server) -> None:
         ("/api/categories", 200, "categories"),
         ("/api/products/1005000000000001", 404, "error"),
         ("/api/unknown", 404, "error"),
+        # A trailing slash answers the route, never a redirect.
+        ("/api/products/search/?q=phone+case", 200, "products"),
+        ("/api/products/hot/", 200, "products"),
+        ("/api/products/1005006100402689/", 200, "id"),
+        ("/api/products/?ids=1005006100402689", 200, "products"),
+        ("/api/links/?url=https://www.aliexpress.com/item/1005006100402689.html", 200, "links"),
+        ("/api/categories/", 200, "categories"),
+        ("/health/", 200, "mode"),
+        ("/api/health/", 200, "mode"),
+        ("/api/openapi_gpt/", 200, "paths"),
     ],
 )
 def test_every_route_answers(dev_server, path: str, status: int, key: str) -> None:
