@@ -1,9 +1,9 @@
 """Trailing slashes: ``/api/products/search/`` is ``/api/products/search``.
 
 A redirect is never the answer (FastAPI's default ``redirect_slashes`` sends a 307
-to an ``http://`` URL, which behind Vercel's https is a downgrade, and a GPT does
-not follow it anyway), so the path is trimmed before routing instead: the route
-answers, or the JSON 404 when there is none.
+to an ``http://`` URL: behind Vercel's https that is a downgrade, and a client that
+does not follow it gets no JSON), so the path is trimmed before routing instead:
+the route answers, or the JSON 404 when there is none.
 """
 
 from __future__ import annotations
