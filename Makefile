@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make dev    - start every function locally on one port (demo data without credentials)
-#   make test   - lint and run the whole test suite (offline)
+#   make test   - lint, check formatting and run the whole test suite (offline)
 PYTHON_VERSION := $(shell cat .python-version)
 PYTHON ?= $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || echo python3)
 VENV := .venv
@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: dev test lint vercel-check doctor bench load-check spec clean
+.PHONY: dev test lint vercel-check doctor bench load-check spec fake-gateway clean
 
 $(STAMP): requirements.txt requirements-dev.txt api/mcp_fn/requirements.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
@@ -22,6 +22,7 @@ dev: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 vercel-check: $(STAMP)
@@ -43,6 +44,11 @@ load-check: $(STAMP)
 
 spec: $(STAMP)
 	$(BIN)/python -m devtools.gpt_spec
+
+# The fake AliExpress gateway alone (prints its URL, demo credentials and fault controls).
+FAKE_GATEWAY_PORT ?= 8790
+fake-gateway: $(STAMP)
+	$(BIN)/python -m devtools.fake_gateway --port $(FAKE_GATEWAY_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

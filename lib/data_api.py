@@ -19,6 +19,7 @@ from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
+from lib.http.slashes import TrailingSlashInsensitive
 from lib.upstream import ClientProvider
 
 
@@ -83,6 +84,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # the public spec is api/openapi_gpt.py
+        redirect_slashes=False,  # a trailing slash is trimmed instead (lib/http/slashes.py)
         # The routes as built, not include_router: FastAPI 0.165 would analyse every
         # included route's dependencies again on the first request (a cold-start cost).
         routes=router.routes,
@@ -91,6 +93,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         # One dict for the app and its routes: app.dependency_overrides works as usual.
         app.dependency_overrides = router.dependency_overrides_provider.dependency_overrides
     install_error_handlers(app, (AliExpressError,))
+    app.add_middleware(TrailingSlashInsensitive)
     app.add_middleware(RequestContext, function=function)
     return app
 

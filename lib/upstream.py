@@ -21,7 +21,7 @@ from lib.http.context import annotate
 def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient:
     """A client for these settings; ``NotConfiguredError`` naming what is missing."""
     if not settings.configured:
-        raise NotConfiguredError(settings.missing, settings.problems)
+        raise NotConfiguredError(settings.missing, settings.upstream_problems)
     assert settings.app_key is not None and settings.app_secret is not None
     return AliExpressClient(
         app_key=settings.app_key,

@@ -147,10 +147,17 @@ class FakeGateway:
         if http_method == "DELETE":
             self.faults.clear()
         else:
-            spec = json.loads(body or b"{}")
-            self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
-            if "slow_seconds" in spec:
-                self.slow_seconds = float(spec["slow_seconds"])
+            try:
+                spec = json.loads(body or b"{}")
+                self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
+                if "slow_seconds" in spec:
+                    self.slow_seconds = float(spec["slow_seconds"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # A typo in a curl command: say what is accepted, not a traceback.
+                usage = '{"fault": one of ' + ", ".join(f.value for f in Fault)
+                usage += ', "times": n or null, "method": optional, "slow_seconds": optional}'
+                await _respond(send, 400, usage.encode(), "text/plain")
+                return
         await _respond(send, 204, b"", "text/plain")
 
     def _count_connection(self, scope: Scope) -> None:

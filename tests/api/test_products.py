@@ -82,6 +82,33 @@ async def test_search_defaults_come_from_env(call: Caller, env, gateway: FakeGat
     assert "sort" not in sent  # relevance: no sort sent
 
 
+async def test_codes_are_case_insensitive_like_the_settings(
+    call: Caller, gateway: FakeGateway
+) -> None:
+    response = await call(
+        "products", "/api/products/search?q=case&currency=eur&language=fr&ship_to=de"
+    )
+    assert response.status_code == 200, response.text
+    sent = gateway.calls[-1]
+    assert (sent["target_currency"], sent["target_language"], sent["ship_to_country"]) == (
+        "EUR",
+        "FR",
+        "DE",
+    )
+    assert "EUR" in {p["price"]["currency"] for p in response.json()["products"]}
+
+
+async def test_an_unknown_country_is_422_naming_the_rule(call: Caller, gateway) -> None:
+    error = assert_error(
+        await call("products", "/api/products/1005006100402689?ship_to=xx"), 422, "invalid_request"
+    )
+    assert error["message"] == (
+        "Invalid query parameter 'ship_to': must be an assigned ISO 3166-1 alpha-2 country "
+        "code, e.g. US, GB, DE."
+    )
+    assert gateway.calls == []
+
+
 async def test_search_without_results_is_an_empty_page(call: Caller) -> None:
     response = await call("products", "/api/products/search?q=nothing-matches-this")
     assert response.status_code == 200
@@ -114,6 +141,8 @@ async def test_search_by_category_only(call: Caller) -> None:
         ("q=a&currency=XXX", "currency"),
         ("q=a&language=xx", "language"),
         ("q=a&ship_to=USA", "ship_to"),
+        ("q=a&ship_to=XX", "ship_to"),  # well-formed, but no such country
+        ("q=a&currency=euro", "currency"),
         ("q=a&min_price=-1", "min_price"),
         ("q=a&min_price=nan", "min_price"),
         ("q=a&max_price=inf", "max_price"),
