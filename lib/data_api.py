@@ -18,6 +18,7 @@ from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import AliExpressError
 from lib.aliexpress.models import Locale
 from lib.aliexpress.platform import CURRENCIES, LANGUAGES
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
 from lib.cache import TTLCache
 from lib.config import Settings, get_settings
@@ -155,6 +156,32 @@ async def get_client(
 
 
 ClientDep = Annotated[AliExpressClient, Depends(get_client)]
+
+
+# -- the short-link resolver -------------------------------------------------------------
+
+
+class ResolverProvider:
+    """One short-link resolver per event loop: its cache coalesces on that loop."""
+
+    def __init__(self) -> None:
+        self._slot: tuple[asyncio.AbstractEventLoop, ShortLinkResolver] | None = None
+
+    def get(self) -> ShortLinkResolver:
+        loop = asyncio.get_running_loop()
+        if self._slot is None or self._slot[0] is not loop:
+            self._slot = (loop, ShortLinkResolver())  # the network, or install_probe's
+        return self._slot[1]
+
+
+_resolvers = ResolverProvider()
+
+
+async def get_link_resolver() -> ShortLinkResolver:
+    return _resolvers.get()
+
+
+LinkResolverDep = Annotated[ShortLinkResolver, Depends(get_link_resolver)]
 
 
 # -- parameters shared by several routes ----------------------------------------------

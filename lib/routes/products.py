@@ -14,9 +14,11 @@ from lib.aliexpress.models import (
     ProductQuery,
     Sort,
     parse_product_ref,
+    unknown_product_message,
 )
 from lib.aliexpress.platform import DELIVERY_DAYS
-from lib.data_api import ClientDep, LocaleDep, data_router
+from lib.aliexpress.shortlinks import is_short_link, resolve_product_refs
+from lib.data_api import ClientDep, LinkResolverDep, LocaleDep, data_router
 from lib.http.errors import InvalidRequest, NotFound
 
 router = data_router()
@@ -147,7 +149,7 @@ async def get_product(
 ) -> ProductDetail:
     found = await client.get_product_details([product_id], locale)
     if not found:
-        raise NotFound(f"No AliExpress product with ID {product_id}.")
+        raise NotFound(unknown_product_message(product_id))
     return found[0]
 
 
@@ -156,30 +158,32 @@ async def get_product(
     operation_id="getProducts",
     summary="Get several AliExpress products by IDs or product URLs",
     description="Details of up to 20 products at once. IDs that AliExpress does not know are "
-    "listed in not_found.",
+    "listed in not_found (they may exist but not be in the affiliate programme).",
     response_model=ProductBatch,
 )
 async def get_products(
     client: ClientDep,
     locale: LocaleDep,
+    resolver: LinkResolverDep,
     ids: Annotated[
         str,
         Query(
             min_length=1,
             max_length=8000,
-            description="Up to 20 comma-separated product IDs or AliExpress product URLs, "
+            description="Up to 20 comma-separated product IDs, AliExpress product URLs or "
+            "AliExpress short/share links (a.aliexpress.com, s.click.aliexpress.com), "
             "e.g. 1005006123456789,https://www.aliexpress.com/item/1005006123456790.html",
         ),
     ],
 ) -> ProductBatch:
-    product_ids = parse_ids(ids)
+    product_ids = await resolve_product_refs(parse_ids(ids), resolver)
     found = await client.get_product_details(product_ids, locale)
     known = {product.id for product in found}
     return ProductBatch(products=found, not_found=[i for i in product_ids if i not in known])
 
 
 def parse_ids(ids: str) -> list[str]:
-    """Distinct product IDs in request order; a clear 422 for anything else."""
+    """Distinct product IDs and short links in request order; a clear 422 for anything else."""
     refs = [ref.strip() for ref in ids.split(",") if ref.strip()]
     if not refs:
         raise InvalidRequest("Invalid query parameter 'ids': give at least one product ID.")
@@ -189,11 +193,11 @@ def parse_ids(ids: str) -> list[str]:
         )
     product_ids: list[str] = []
     for ref in refs:
-        product_id = parse_product_ref(ref)
+        product_id = parse_product_ref(ref) or (ref if is_short_link(ref) else None)
         if product_id is None:
             raise InvalidRequest(
                 f"Invalid query parameter 'ids': {ref[:80]!r} is neither a product ID nor an "
-                "AliExpress product URL."
+                "AliExpress product URL or short link."
             )
         if product_id not in product_ids:
             product_ids.append(product_id)
