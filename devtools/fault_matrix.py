@@ -53,6 +53,9 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     Fault.API_CALL_LIMIT: (429, "rate_limited"),
     Fault.BUSINESS_ERROR: (502, "upstream_error"),
     Fault.ISV_ERROR: (502, "upstream_error"),
+    Fault.PUBLISHER_NOT_REGISTERED: (502, "upstream_error"),
+    Fault.INSUFFICIENT_PERMISSIONS: (502, "upstream_error"),
+    Fault.INVALID_APP_KEY: (502, "upstream_error"),
     CONNECTION_REFUSED: (502, "upstream_error"),
 }
 # "No result" is not an error: empty lists, except one unknown product.

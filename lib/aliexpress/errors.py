@@ -8,8 +8,9 @@
     │   ├── UpstreamTimeoutError     504 upstream_timeout  deadline passed
     │   └── UpstreamHTTPError        502 upstream_error    5xx / unexpected status
     ├── BadResponseError             502 upstream_error    HTML, malformed JSON, wrong envelope
-    └── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
-        └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    ├── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
+    │   └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    └── ShortLinkError (shortlinks)  422 / 502             a short link leads to no product
 
 Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are
 translated once, in the client. Each class carries ``status`` and ``code`` so the
@@ -18,6 +19,8 @@ Messages never contain credentials, signatures or signed URLs.
 """
 
 from __future__ import annotations
+
+from lib.aliexpress.diagnosis import diagnose
 
 
 class AliExpressError(Exception):
@@ -84,7 +87,10 @@ class AliExpressAPIError(AliExpressError):
         self.api_code = api_code
         self.api_message = api_message
         self.request_id = request_id
-        super().__init__(f"AliExpress API error {api_code}: {api_message}")
+        # The platform's words, then what the owner should do about them (when known).
+        self.hint = diagnose(api_code, api_message)
+        message = f"AliExpress API error {api_code}: {api_message}"
+        super().__init__(f"{message.rstrip('.')}. {self.hint}" if self.hint else message)
 
 
 class RateLimitedError(AliExpressAPIError):

@@ -259,6 +259,17 @@ async def test_ids_are_required(call: Caller) -> None:
     assert "'ids'" in error["message"]
 
 
+async def test_an_unregistered_publisher_is_told_where_to_check(
+    call: Caller, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.PUBLISHER_NOT_REGISTERED, times=None)
+    response = await call("products", "/api/products/search?q=case")
+    error = assert_error(response, 502, "upstream_error")
+    assert "This publisher is not registered" in error["message"]
+    assert "approved affiliate publisher" in error["message"]
+    assert "https://portals.aliexpress.com" in error["message"]
+
+
 @pytest.mark.parametrize(
     ("fault", "status", "code"),
     [
