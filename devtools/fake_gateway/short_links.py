@@ -59,19 +59,22 @@ class FakeShortLinks:
         return answer
 
 
-def install() -> FakeShortLinks:
-    """Serve the demo short links to every resolver of this process (logged to stderr)."""
+def install(log: bool = True) -> FakeShortLinks:
+    """Serve the demo short links to every resolver of this process (``log``: to stderr)."""
     from lib.aliexpress.shortlinks import install_probe
 
-    fake = FakeShortLinks.demo(log=True)
+    fake = FakeShortLinks.demo(log=log)
     install_probe(fake)
     return fake
 
 
 def asked_in(output: str) -> list[str]:
     """The URLs a logging fake was asked for, from a process's output."""
+    marker = "{" + json.dumps(LOG_KEY) + ":"
+    decoder = json.JSONDecoder()
     found = []
     for line in output.splitlines():
-        if line.startswith("{") and LOG_KEY in line:
-            found.append(json.loads(line)[LOG_KEY])
+        at = line.find(marker)  # a line may follow other output without a newline
+        if at >= 0:
+            found.append(decoder.raw_decode(line, at)[0][LOG_KEY])
     return found

@@ -17,7 +17,7 @@ from lib.aliexpress.shortlinks import (
     ShortLinkResolver,
     resolve_product_refs,
 )
-from tests.conftest import modules_after
+from tests.conftest import load_function, modules_after
 
 pytestmark = pytest.mark.anyio
 
@@ -236,3 +236,12 @@ def test_the_network_probe_is_not_imported_until_a_short_link_is_followed() -> N
     loaded = modules_after("import lib.aliexpress.shortlinks, lib.data_api")
     assert "h11" not in loaded
     assert "lib.aliexpress.link_probe" not in loaded
+
+
+def test_a_deployed_function_never_gets_the_fake_hosts() -> None:
+    """Only the dev server and the tests install a probe; loading a function does not."""
+    code = load_function("products") + (
+        "import lib.aliexpress.shortlinks as s\nassert s._installed_probe is None\n"
+    )
+    loaded = modules_after(code)
+    assert not any(name.startswith("devtools") for name in loaded)
