@@ -103,6 +103,7 @@ def short_link_probes() -> list[Probe]:
         Probe("products", ids + "https://a.aliexpress.com/_DemoLoop", 502, code="upstream_error"),
         Probe("products", ids + "https://a.aliexpress.com/_DemoStore", 422, code="invalid_request"),
         Probe("products", ids + "http://a.aliexpress.com/_DemoCase", 422, code="invalid_request"),
+        Probe("links", "/api/links?url=https://a.aliexpress.com/_DemoCase", 200, key="links"),
     ]
 
 

@@ -50,6 +50,7 @@ BUDGET_SECONDS = 4.0  # whole resolution; the upstream call still has its deadli
 CACHE_TTL = 24 * 3600.0  # a short link points at one product for good
 MAX_LINK_LENGTH = 2000
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PRODUCT_PAGE = "https://www.aliexpress.com/item/{id}.html"
 
 
 class LinkProbe(Protocol):
@@ -236,3 +237,19 @@ async def resolve_product_refs(refs: Sequence[str], resolver: ShortLinkResolver)
         if isinstance(result, BaseException):
             raise result
     return list(dict.fromkeys(results))  # type: ignore[arg-type]
+
+
+async def resolve_link_targets(urls: Sequence[str], resolver: ShortLinkResolver) -> list[str]:
+    """URLs to make affiliate links for: a short link becomes its product's page, so
+    the link is this deployment's own rather than the one the short link carries."""
+
+    async def one(url: str) -> str:
+        if not is_short_link(url) or product_id_from_url(url) is not None:
+            return url
+        return PRODUCT_PAGE.format(id=await resolver.resolve(url))
+
+    results = await asyncio.gather(*(one(url) for url in urls), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return list(results)  # type: ignore[arg-type]

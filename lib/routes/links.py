@@ -9,7 +9,8 @@ from fastapi import Query
 
 from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.models import LinkBatch, is_aliexpress_url
-from lib.data_api import ClientDep, SettingsDep, data_router
+from lib.aliexpress.shortlinks import resolve_link_targets
+from lib.data_api import ClientDep, LinkResolverDep, SettingsDep, data_router
 from lib.http.errors import InvalidRequest
 
 router = data_router()
@@ -23,14 +24,15 @@ _URL_SEPARATOR = re.compile(r",\s*(?=https?://)", re.IGNORECASE)
     "/api/links",
     operation_id="createAffiliateLinks",
     summary="Turn AliExpress URLs into affiliate links",
-    description="Give any AliExpress URLs (products, stores, promotions); returns a tracked "
-    "affiliate link for each, in the same order. affiliate_url is null where AliExpress "
-    "could not make one.",
+    description="Give any AliExpress URLs (products, stores, promotions, or short links "
+    "from the app); returns a tracked affiliate link for each, in the same order. "
+    "affiliate_url is null where AliExpress could not make one.",
     response_model=LinkBatch,
 )
 async def create_links(
     client: ClientDep,
     settings: SettingsDep,
+    resolver: LinkResolverDep,
     url: Annotated[
         list[str],
         Query(
@@ -44,7 +46,10 @@ async def create_links(
     urls = parse_urls(url)
     if not settings.tracking_id:
         raise NotConfiguredError(("ALIEXPRESS_TRACKING_ID",))
-    links = await client.generate_links(urls, settings.tracking_id)
+    sources = await resolve_link_targets(urls, resolver)
+    links = await client.generate_links(sources, settings.tracking_id)
+    # Answer with the URLs as sent: a short link's entry names the short link.
+    links = [link.model_copy(update={"url": sent}) for sent, link in zip(urls, links, strict=True)]
     return LinkBatch(links=links, tracking_id=settings.tracking_id)
 
 
