@@ -118,7 +118,6 @@ class ShortLinkResolver:
         budget: float = BUDGET_SECONDS,
         cache: TTLCache | None = None,
     ) -> None:
-        self._given_probe = probe
         self._probe: LinkProbe | None = probe
         self.max_hops = max_hops
         self.budget = budget
@@ -164,7 +163,7 @@ class ShortLinkResolver:
         try:
             status, location = await self.probe.head(url)
         except TimeoutError:
-            raise
+            raise  # the budget's message, in _walk
         except OSError as exc:
             host = urlsplit(url).hostname
             raise ShortLinkFailed(
@@ -174,7 +173,10 @@ class ShortLinkResolver:
             raise ShortLinkRejected(link, "is unknown to AliExpress (expired or mistyped).")
         if status not in REDIRECTS or not location:
             raise ShortLinkFailed(link, f"was answered with HTTP {status} instead of a redirect.")
-        return urljoin(url, location.strip())
+        try:
+            return urljoin(url, location.strip())
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            raise ShortLinkFailed(link, "redirects to a malformed URL.") from None
 
     def _next_hop(self, link: str, url: str) -> str:
         """Where to go next when ``url`` names no product, or the reason not to."""

@@ -144,6 +144,7 @@ async def test_links_not_on_the_list_are_refused_without_any_request(link: str) 
         ("http://a.aliexpress.com/_next", ShortLinkFailed, "does not follow"),  # downgrade
         ("https://s.click.aliexpress.com:8080/e/_x", ShortLinkFailed, "does not follow"),
         ("https://user@star.aliexpress.com/x", ShortLinkFailed, "does not follow"),
+        ("https://[::1/x", ShortLinkFailed, "malformed URL"),
         ("https://www.aliexpress.com/store/1234", ShortLinkRejected, "not a product"),
         ("https://sale.aliexpress.com/promo.htm", ShortLinkRejected, "not a product"),
     ],
