@@ -1,10 +1,12 @@
-"""The short-link resolver's network: one HEAD over HTTPS, status and Location only.
+"""The short-link resolver's network: a HEAD over HTTPS, status and Location only.
 
 h11 drives the HTTP/1.1 exchange (the caller owns the socket, h11 the state
 machine); asyncio streams carry it over TLS verified against certifi's bundle.
 One connection per request, closed after the response head: no pooling, no body
-read, the response head bounded by h11 (16 KiB). Kept apart from the resolver so
-it can be swapped for the client transport's head-only API once that exists.
+read, the response head bounded by h11 (16 KiB). A server that refuses HEAD (405,
+501) is asked once more with GET, and that answer too is read up to its head only.
+Kept apart from the resolver so it can be swapped for the client transport's
+head-only API once that exists.
 The resolver passes only URLs it has checked; this module still refuses anything
 but ``https`` on the default port.
 """
@@ -36,14 +38,21 @@ class HeadProbe:
         host = parts.hostname
         if parts.scheme != "https" or not host or parts.port is not None:
             raise ConnectionError("only https on the default port")
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        answer = await self._ask("HEAD", host, target)
+        if answer[0] in (405, 501):  # a server that refuses HEAD: GET, head only
+            answer = await self._ask("GET", host, target)
+        return answer
+
+    async def _ask(self, method: str, host: str, target: str) -> tuple[int, str | None]:
         async with asyncio.timeout(self.connect_timeout):
             reader, writer = await self.opener(host, 443, ssl=self._context())
         try:
-            return await _exchange(reader, writer, host, parts.path or "/", parts.query)
+            return await _exchange(reader, writer, method, host, target)
         except h11.ProtocolError as exc:
             raise ConnectionError(f"malformed answer ({type(exc).__name__})") from None
         finally:
-            writer.close()
+            writer.close()  # never waits for a body
 
     def _context(self) -> ssl.SSLContext:
         if self._tls is None:
@@ -54,12 +63,12 @@ class HeadProbe:
 
 
 async def _exchange(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, path: str, query: str
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, host: str, target: str
 ) -> tuple[int, str | None]:
+    """Send one request; return at the response head (status, Location)."""
     connection = h11.Connection(h11.CLIENT)
-    target = path + (f"?{query}" if query else "")
     headers = [("Host", host), ("User-Agent", USER_AGENT), ("Connection", "close")]
-    writer.write(connection.send(h11.Request(method="HEAD", target=target, headers=headers)))
+    writer.write(connection.send(h11.Request(method=method, target=target, headers=headers)))
     writer.write(connection.send(h11.EndOfMessage()))
     await writer.drain()
     while True:

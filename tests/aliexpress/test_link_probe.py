@@ -69,6 +69,25 @@ async def test_an_answer_without_location() -> None:
         assert await probe.head("https://a.aliexpress.com/_x") == (200, None)
 
 
+async def test_a_server_refusing_head_is_asked_with_get_and_its_body_is_not_read() -> None:
+    seen: list[bytes] = []
+    answers = iter(
+        [
+            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n",
+            b"HTTP/1.1 302 Found\r\nLocation: /item/1.html\r\nContent-Length: 999999\r\n\r\n",
+        ]
+    )
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await answering(next(answers), seen)(reader, writer)
+
+    async with probe_against(handle) as (probe, connects):
+        async with asyncio.timeout(0.5):
+            assert await probe.head("https://a.aliexpress.com/_x") == (302, "/item/1.html")
+    assert [request.split(b" ")[0] for request in seen] == [b"HEAD", b"GET"]
+    assert len(connects) == 2
+
+
 @pytest.mark.parametrize(
     "response",
     [b"", b"SSH-2.0-OpenSSH\r\n\r\n", b"HTTP/1.1 302 Found\r\nBad Header\r\n\r\n"],
