@@ -135,8 +135,12 @@ async def _plain(send: Any, status: int, body: bytes) -> None:
 def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
     from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
     from devtools.fake_gateway.server import serve_in_thread
+    from devtools.fake_gateway.short_links import install
 
     url = stack.enter_context(serve_in_thread(FakeGateway(latency=latency)))
+    # Demo short links resolve from the catalog, in process: the demo never reaches
+    # AliExpress. A live dev server keeps the real resolver.
+    install(log=False)
     os.environ.update(
         ALIEXPRESS_APP_KEY=DEMO_APP_KEY,
         ALIEXPRESS_APP_SECRET=DEMO_APP_SECRET,
@@ -204,6 +208,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Serving functions {', '.join(sorted(router.functions))} at {base}")
         print(f"  try: curl '{base}/api/products/search?q=phone+case'")
         print(f"  MCP clients (Inspector, Claude Code, ...): {base}/mcp")
+        if os.environ.get("ALIEXPRESS_DEMO_GATEWAY") == "1":
+            print(f"       curl '{base}/api/products?ids=https://a.aliexpress.com/_DemoCase'")
         uvicorn.run(DevServer(), host=args.host, port=args.port, log_level="warning")
 
 

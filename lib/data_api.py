@@ -15,12 +15,13 @@ from fastapi.security import HTTPBearer
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
 from lib.http.slashes import TrailingSlashInsensitive
-from lib.upstream import ClientProvider
+from lib.upstream import ClientProvider, link_resolvers
 
 
 async def settings_dependency() -> Settings:
@@ -115,3 +116,10 @@ async def get_client(
 
 
 ClientDep = Annotated[AliExpressClient, Depends(get_client)]
+
+
+async def get_link_resolver() -> ShortLinkResolver:
+    return link_resolvers.get()
+
+
+LinkResolverDep = Annotated[ShortLinkResolver, Depends(get_link_resolver)]

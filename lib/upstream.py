@@ -12,6 +12,7 @@ from typing import Any
 
 from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import NotConfiguredError
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
 from lib.cache import TTLCache
 from lib.config import Settings
@@ -69,3 +70,20 @@ class ClientProvider:
         )
         self._slot = (loop, settings, client)
         return client
+
+
+class ResolverProvider:
+    """One short-link resolver per event loop: its cache coalesces on that loop."""
+
+    def __init__(self) -> None:
+        self._slot: tuple[asyncio.AbstractEventLoop, ShortLinkResolver] | None = None
+
+    def get(self) -> ShortLinkResolver:
+        loop = asyncio.get_running_loop()
+        if self._slot is None or self._slot[0] is not loop:
+            self._slot = (loop, ShortLinkResolver())  # the network, or install_probe's
+        return self._slot[1]
+
+
+# The resolver every caller shares unless it passes its own (tests, REST dependency).
+link_resolvers = ResolverProvider()

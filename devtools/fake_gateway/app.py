@@ -28,6 +28,7 @@ from lib.http.plain import serve_lifespan
 DEMO_APP_KEY = "demo-app-key"
 DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 - the fake's own, not a real secret
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
+INVALID_APP_KEY_TEXT = "The specified App Key is invalid"  # see faults.py for the sources
 # Every signature any fake gateway in this process received: the test run scans
 # all responses and log lines for them (a signature must never leak).
 SIGNATURES_RECEIVED: set[str] = set()
@@ -124,7 +125,7 @@ class FakeGateway:
             if not params.get(name):
                 return _error("MissingParameter", f"Missing required parameter: {name}")
         if params["app_key"] != self.app_key:
-            return _error("InvalidAppKey", "Invalid app Key")
+            return _error("InvalidAppKey", INVALID_APP_KEY_TEXT)
         if params["method"] not in METHODS:
             return _error("InvalidApiPath", "The specified API path does not exist")
         try:
@@ -260,6 +261,22 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
     if fault is Fault.DEEP_JSON:
         depth = 100_000
         return 200, b"[" * depth + b"]" * depth, "application/json;charset=UTF-8"
+    if fault is Fault.PUBLISHER_NOT_REGISTERED:
+        return _json(200, _envelope(method, 401, "This publisher is not registered", None))
+    if fault is Fault.INSUFFICIENT_PERMISSIONS:
+        return _json(
+            200,
+            {
+                "error_response": _error(
+                    "11",
+                    "Insufficient isv permissions",
+                    sub_code="isv.permission-api-package-limit",
+                    sub_msg="scope ids is 11022",
+                )
+            },
+        )
+    if fault is Fault.INVALID_APP_KEY:
+        return _json(200, {"error_response": _error("InvalidAppKey", INVALID_APP_KEY_TEXT)})
     if fault is Fault.BUSINESS_ERROR:
         return _json(200, _envelope(method, 402, "Invalid parameter: tracking_id", None))
     if fault is Fault.ISV_ERROR:

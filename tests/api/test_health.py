@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.fake_gateway import FakeGateway
+from devtools.fake_gateway import FakeGateway, Fault
 from devtools.fake_gateway.server import serve_in_thread
 from tests.api.conftest import API_KEY, FULL_CONFIG, Caller, assert_error
 from tests.conftest import load_function, modules_after
@@ -69,6 +69,26 @@ async def test_deep_check_reports_a_wrong_secret(call: Caller, env, gateway: Fak
     assert body["upstream"]["ok"] is False
     assert "IncompleteSignature" in body["upstream"]["error"]["message"]
     assert "wrong" not in str(body)
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        (Fault.PUBLISHER_NOT_REGISTERED, "portals.aliexpress.com"),
+        (Fault.INVALID_APP_KEY, "check ALIEXPRESS_APP_KEY"),
+        (Fault.INCOMPLETE_SIGNATURE, "ALIEXPRESS_SIGN_METHOD (sha256, the default, or md5)"),
+    ],
+)
+async def test_deep_check_gives_the_owner_the_same_diagnosis(
+    call: Caller, env, gateway: FakeGateway, fault: Fault, says: str
+) -> None:
+    gateway.faults.inject(fault, times=None)
+    with serve_in_thread(gateway) as url:
+        env(**FULL_CONFIG, ALIEXPRESS_API_URL=url)
+        body = (await call("health", "/api/health?deep=1")).json()
+    assert body["status"] == "degraded"
+    assert body["upstream"]["error"]["code"] == "upstream_error"
+    assert says in body["upstream"]["error"]["message"]
 
 
 async def test_deep_check_unconfigured(call: Caller, env) -> None:

@@ -164,6 +164,8 @@ def test_search_returns_demo_products(dev_server) -> None:
         ("/api/links?url=https://www.aliexpress.com/item/1005006100402689.html", 200, "links"),
         ("/api/categories", 200, "categories"),
         ("/api/products/1005000000000001", 404, "error"),
+        ("/api/products?ids=https://a.aliexpress.com/_DemoCase", 200, "products"),
+        ("/api/products?ids=https://a.aliexpress.com/_DemoAway", 502, "error"),
         ("/api/unknown", 404, "error"),
         # A trailing slash answers the route, never a redirect.
         ("/api/products/search/?q=phone+case", 200, "products"),
@@ -195,6 +197,17 @@ def test_product_by_id_and_by_url(dev_server) -> None:
     status, _, body = get(base, f"/api/products?ids={url},{first}")
     assert status == 200
     assert [p["id"] for p in json.loads(body)["products"]] == [second, first]
+
+
+def test_a_pasted_app_link_works_in_demo_mode(dev_server) -> None:
+    base, _ = dev_server
+    links = "https://a.aliexpress.com/_DemoCase,https://s.click.aliexpress.com/e/_DemoDeal"
+    status, _, body = get(base, f"/api/products?ids={links}")
+    assert status == 200
+    assert [p["id"] for p in json.loads(body)["products"]] == [
+        "1005006100402689",
+        "1005006106755911",
+    ]
 
 
 def test_public_pages_are_served(dev_server) -> None:
