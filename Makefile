@@ -33,6 +33,7 @@ doctor: $(STAMP)
 # Benchmarks: results into BENCHMARKS.md (see its header). Several minutes.
 bench: $(STAMP)
 	$(BIN)/python -m bench.cold_start --runs 9 --write
+	$(BIN)/python -m bench.bundle_cold_start --runs 9 --write
 	$(BIN)/python -m bench.warm_path --write
 	$(BIN)/python -m bench.fault_matrix --write
 	$(BIN)/python -m bench.load --duration 30 --connections 50 --runs 3 --write --check
