@@ -70,3 +70,10 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
     assert "not in requirements: requests" in out
     assert "KeyError" in out or "could not import" in out
     assert out.count("fix:") == len(failed)
+
+
+def test_doctor_says_which_deploy_ships_bytecode() -> None:
+    said = " ".join(doctor.bytecode_paths().detail.split())
+    assert "make deploy / make deploy-preview: yes, always" in said
+    assert "Git push, deploy button, plain `vercel deploy`: only when the Vercel project" in said
+    assert "has the variable VERCEL_PYTHON_COMPILEALL=1" in said
