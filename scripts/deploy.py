@@ -69,12 +69,12 @@ def find_cli() -> Path:
     return Path(found)
 
 
-def link_problem(root: Path) -> str | None:
+def link_problem(root: Path, cli: str = "vercel") -> str | None:
     """Why ``root`` is not linked to a Vercel project, or None."""
     if os.environ.get("VERCEL_ORG_ID") and os.environ.get("VERCEL_PROJECT_ID"):
         return None
     fix = (
-        "link it once with `vercel link` in this folder (writes .vercel/project.json), "
+        f"link it once with `{cli} link` in this folder (writes .vercel/project.json), "
         "or set VERCEL_ORG_ID and VERCEL_PROJECT_ID"
     )
     try:
@@ -111,7 +111,7 @@ def login_problem(cli: Path, env: dict[str, str]) -> str | None:
 def preflight(root: Path, env: dict[str, str]) -> Path:
     """The CLI to use, once the project is linked and the CLI logged in."""
     cli = find_cli()
-    problems = [p for p in (link_problem(root), login_problem(cli, env)) if p]
+    problems = [p for p in (link_problem(root, str(cli)), login_problem(cli, env)) if p]
     if problems:
         raise DeployError("\n".join(f"  - {problem}" for problem in problems))
     return cli

@@ -82,7 +82,7 @@ def test_without_link_and_login_both_fixes_are_named_and_nothing_is_built(
         deploy.deploy(True, tmp_path / "work", root=tmp_path / "unlinked")
     message = str(error.value)
     assert "not linked to a Vercel project (.vercel/project.json missing)" in message
-    assert "`vercel link`" in message
+    assert "/bin/vercel link` in this folder" in message
     assert "not logged in (vercel whoami: Error: No existing credentials found" in message
     assert "login`, or set VERCEL_TOKEN" in message
     assert [call["args"] for call in recorded(calls)] == [["whoami"]]
