@@ -56,10 +56,10 @@ def test_the_handler_runs_in_its_bundle_with_the_bundles_environment(
     assert env["PYTHONPATH"] == "_vendor"
     assert env["PYTHONDONTWRITEBYTECODE"] == "1"
     assert env["BUNDLE_FLAG"] == "bundle"  # the bundle's own environment wins
-    ms, answer = first_answer(bundle, env, "/api/tiny", driver, python_312())
-    assert answer["status"] == 200
-    assert 0 < ms < 30_000
-    seen = json.loads(answer["body"])
+    start = first_answer(bundle, env, "/api/tiny", driver, python_312())
+    assert start.answer["status"] == 200
+    assert 0 < start.cpu_ms < start.wall_ms < 30_000
+    seen = json.loads(start.answer["body"])
     assert seen["cwd"] == str(bundle)
     assert seen["flag"] == "bundle"
     assert seen["dep"] == str(bundle / "_vendor" / "tiny_dep.py")
@@ -71,8 +71,7 @@ def test_the_handler_runs_in_its_bundle_with_the_bundles_environment(
 def test_the_first_answer_is_returned_whatever_its_status(tmp_path: Path, driver: Path) -> None:
     bundle = laid_out(tmp_path)
     env = bundle_environment(bundle, {})
-    _, answer = first_answer(bundle, env, "/unavailable", driver, python_312())
-    assert answer["status"] == 503
+    assert first_answer(bundle, env, "/unavailable", driver, python_312()).answer["status"] == 503
 
 
 def test_a_function_that_cannot_load_is_an_error_not_a_time(tmp_path: Path, driver: Path) -> None:
@@ -96,7 +95,7 @@ def measured(ms: dict[str, tuple[float, float]]) -> Measurement:
         "products": function("products", "api/products.py"),
         "mcp_fn": function("mcp_fn", "api/mcp_fn/index.py"),
     }
-    return Measurement(samples, {}, {}, functions, {}, {})
+    return Measurement(samples, {}, {}, functions, {}, {}, cpu=samples)
 
 
 def test_data_functions_exclude_light_and_folder_functions() -> None:
@@ -115,8 +114,8 @@ def test_budgets_compare_each_function_with_itself_and_data_functions_with_fasta
         )
     )
     assert [(label.split()[0], ok, value) for label, ok, value in found] == [
-        ("health", True, "0.57x"),
-        ("mcp_fn", False, "0.65x"),
-        ("products", True, "0.47x"),
-        ("products", False, "1.18x"),
+        ("health", True, "0.57x (CPU 0.57x)"),
+        ("mcp_fn", False, "0.65x (CPU 0.65x)"),
+        ("products", True, "0.47x (CPU 0.47x)"),
+        ("products", False, "1.18x (CPU 1.18x)"),
     ]
