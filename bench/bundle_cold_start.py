@@ -19,7 +19,8 @@ deployable artefact itself:
    the bundle's own ``environment`` (``PYTHONPATH=_vendor``,
    ``PYTHONDONTWRITEBYTECODE=1``: the task root is read-only on Vercel) plus PATH,
    LANG and the function's configuration. Wall time from process start to exit
-   after the first answer; variants interleaved, one dropped warm-up round.
+   after the first answer, and that process's CPU time (a busy machine inflates
+   it less); variants interleaved, one dropped warm-up round.
 
 Budgets, from the same run: with bytecode every function starts in at most 0.6x
 its own no-bytecode time; data functions with bytecode start in at most 1.15x the
