@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: dev test lint vercel-check doctor bench load-check spec fake-gateway clean
+.PHONY: dev test lint vercel-check doctor deploy deploy-preview bench load-check spec fake-gateway clean
 
 $(STAMP): requirements.txt requirements-dev.txt api/mcp_fn/requirements.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
@@ -31,9 +31,19 @@ vercel-check: $(STAMP)
 doctor: $(STAMP)
 	$(BIN)/python scripts/doctor.py
 
+# Deploy from this machine, after the doctor passes: build with bytecode
+# (VERCEL_PYTHON_COMPILEALL=1) and upload that build (`vercel deploy --prebuilt`).
+# Needs a logged-in CLI (`vercel login` or VERCEL_TOKEN) and a linked project (`vercel link`).
+deploy: doctor
+	$(BIN)/python scripts/deploy.py --prod
+
+deploy-preview: doctor
+	$(BIN)/python scripts/deploy.py
+
 # Benchmarks: results into BENCHMARKS.md (see its header). Several minutes.
 bench: $(STAMP)
 	$(BIN)/python -m bench.cold_start --runs 9 --write
+	$(BIN)/python -m bench.bundle_cold_start --runs 9 --write
 	$(BIN)/python -m bench.warm_path --write
 	$(BIN)/python -m bench.fault_matrix --write
 	$(BIN)/python -m bench.load --duration 30 --connections 50 --runs 3 --write --check

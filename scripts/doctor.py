@@ -434,7 +434,10 @@ def live_variables(root: Path) -> Result:
     for name, why in LIVE_VARIABLES.items():
         here = bool(environment.get(name, "").strip())
         lines.append(f"{name} ({why}): {'set locally' if here else 'not set locally'}")
-    lines.append("VERCEL_PYTHON_COMPILEALL=1 (recommended: ships bytecode, faster cold starts)")
+    lines.append(
+        "VERCEL_PYTHON_COMPILEALL=1 (for dashboard and Git deploys: ships bytecode, "
+        "faster cold starts)"
+    )
     return Result(
         "environment a live deployment needs (set these in Vercel)",
         True,
@@ -451,6 +454,20 @@ def check_settings(root: Path) -> Result:
         " ".join(problems),
         "Correct each value named (and the same variable in the Vercel project); "
         "PUBLIC_BASE_URL must be https://<your-deployment>.",
+    )
+
+
+def bytecode_paths() -> Result:
+    """Which way of deploying ships bytecode (Vercel's builder ships none by default)."""
+    return Result(
+        "which deploy ships bytecode",
+        True,
+        "\n        make deploy / make deploy-preview: yes, always (they build here with "
+        "VERCEL_PYTHON_COMPILEALL=1\n          and upload that build with "
+        "`vercel deploy --prebuilt`)"
+        "\n        dashboard, Git push, deploy button, plain `vercel deploy`: only when the "
+        "Vercel project\n          has the variable VERCEL_PYTHON_COMPILEALL=1 (a project "
+        "variable; vercel.json cannot set it)",
     )
 
 
@@ -475,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [check(root) for check in CHECKS] + check_dependencies_and_imports(root)
     results.append(check_settings(root))
     results.append(live_variables(root))
+    results.append(bytecode_paths())
     for result in results:
         status = "PASS" if result.ok else "FAIL"
         print(f"[{status}] {result.name}" + (f": {result.detail}" if result.detail else ""))

@@ -97,3 +97,10 @@ def test_doctor_fails_an_http_public_base_url_as_health_does(
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://proxy.example.com")  # the environment wins
     monkeypatch.setenv("ALIEXPRESS_SHIP_TO", "XX")
     assert doctor.check_settings(tmp_path).detail.startswith("ALIEXPRESS_SHIP_TO must be")
+
+
+def test_doctor_says_which_deploy_ships_bytecode() -> None:
+    said = " ".join(doctor.bytecode_paths().detail.split())
+    assert "make deploy / make deploy-preview: yes, always" in said
+    assert "Git push, deploy button, plain `vercel deploy`: only when the Vercel project" in said
+    assert "has the variable VERCEL_PYTHON_COMPILEALL=1" in said
