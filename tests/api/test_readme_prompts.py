@@ -28,7 +28,8 @@ def prompt_rows() -> list[tuple[str, str]]:
     text = README.read_text()
     table = text[text.index("Test prompts and what they call:") :].split("\n\n")[1]
     rows = [line.strip("|").split("|") for line in table.splitlines()[2:]]
-    return [(prompt.strip().strip('"'), calls.strip()) for prompt, calls in rows]
+    # The prompt is the quoted part; a note may follow it in brackets.
+    return [(prompt.strip().split('" (')[0].strip('"'), calls.strip()) for prompt, calls in rows]
 
 
 def calls_in(prompt: str, calls: str) -> list[tuple[str, dict[str, str]]]:
