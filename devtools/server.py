@@ -28,6 +28,7 @@ from devtools.vercel_routes import ROOT, Router
 from lib.http.plain import serve_lifespan
 
 Scope = dict[str, Any]
+DEMO_OWNER_KEY = "demo-owner-key"  # demo mode only: the orders there are the fake's
 
 
 def load_dotenv(path: Path) -> list[str]:
@@ -138,6 +139,8 @@ def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
         ALIEXPRESS_DEMO_GATEWAY="1",
     )
     os.environ.setdefault("ALIEXPRESS_TRACKING_ID", "demo_tracking_id")
+    # Demo orders are the fake gateway's; a known key lets anyone try the owner routes.
+    os.environ.setdefault("OWNER_API_KEY", DEMO_OWNER_KEY)
     return url
 
 
@@ -167,6 +170,10 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 "           Set ALIEXPRESS_APP_KEY and ALIEXPRESS_APP_SECRET (.env) for live data."
             )
+            if os.environ["OWNER_API_KEY"] == DEMO_OWNER_KEY:
+                print(
+                    f"           Owner routes (/api/orders): Authorization: Bearer {DEMO_OWNER_KEY}"
+                )
         else:
             print("LIVE MODE: calling AliExpress with the configured credentials.")
         router = Router()

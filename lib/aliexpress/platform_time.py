@@ -34,9 +34,11 @@ def _nth_sunday(year: int, month: int, n: int) -> date:
 
 
 def pacific_zone(local: datetime) -> timezone:
-    """PST or PDT for a wall-clock time in Los Angeles (an ambiguous hour reads as PDT)."""
-    starts = datetime.combine(_nth_sunday(local.year, 3, 2), datetime.min.time()).replace(hour=2)
-    ends = datetime.combine(_nth_sunday(local.year, 11, 1), datetime.min.time()).replace(hour=2)
+    """PST or PDT for a wall-clock time in Los Angeles. Like ``zoneinfo`` with fold=0,
+    the repeated November hour reads as PDT and the skipped March hour as PST."""
+    midnight = datetime.min.time()
+    starts = datetime.combine(_nth_sunday(local.year, 3, 2), midnight).replace(hour=3)
+    ends = datetime.combine(_nth_sunday(local.year, 11, 1), midnight).replace(hour=2)
     return PDT if starts <= local.replace(tzinfo=None) < ends else PST
 
 

@@ -16,7 +16,7 @@ from lib.data_api import ClientProvider, get_client_provider
 from tests.conftest import TRACKING_ID
 from tests.leak_scan import API_KEYS
 
-FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt")
+FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt", "orders")
 CONFIG_VARS = (
     "ALIEXPRESS_APP_KEY",
     "ALIEXPRESS_APP_SECRET",
@@ -27,6 +27,7 @@ CONFIG_VARS = (
     "ALIEXPRESS_LANGUAGE",
     "ALIEXPRESS_SHIP_TO",
     "PROXY_API_KEY",
+    "OWNER_API_KEY",
     "PUBLIC_BASE_URL",
     "ALIEXPRESS_DEMO_GATEWAY",
     "VERCEL_GIT_COMMIT_SHA",
