@@ -135,7 +135,8 @@ class SummaryProgress:
 def summarise(
     first: date, last: date, orders: Iterable[Order], progress: SummaryProgress, max_pages: int
 ) -> OrderSummary:
-    """Counts and totals per (status, currency) and per currency, in Decimal."""
+    """Counts and totals per (status, currency), and per currency over the orders that
+    still count (not ``invalid``: those will never be settled), in Decimal."""
     by_status: dict[tuple[str | None, str | None], _Bucket] = {}
     by_currency: dict[str | None, _Bucket] = {}
     count = 0
@@ -143,7 +144,8 @@ def summarise(
         count += 1
         currency = _currency(order)
         by_status.setdefault((order.status, currency), _Bucket()).add(order)
-        by_currency.setdefault(currency, _Bucket()).add(order)
+        if order.status != "invalid":
+            by_currency.setdefault(currency, _Bucket()).add(order)
     return OrderSummary(
         start=first,
         end=last,

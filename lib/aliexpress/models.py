@@ -529,7 +529,9 @@ class OrderSummary(BaseModel):
     time_zone: str
     orders: int
     by_status: list[OrderTotals]
-    totals: list[OrderTotals] = Field(description="Per currency, all statuses together.")
+    totals: list[OrderTotals] = Field(
+        description="Per currency, every status but invalid (never settled) together."
+    )
     complete: bool = Field(description="False when the summary stopped short of the range.")
     pages_fetched: int
     max_pages: int
