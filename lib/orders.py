@@ -20,6 +20,7 @@ Platform facts (``aliexpress.affiliate.order.list``):
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,7 @@ SUMMARY_MAX_PAGES = 40
 # A page is not started with less of the budget left than this (it could only time out).
 MIN_PAGE_SECONDS = 1.0
 _ZERO = Decimal("0.00")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_day(name: str, value: str | None) -> date:
@@ -54,7 +56,8 @@ def parse_day(name: str, value: str | None) -> date:
         raise InvalidRequest(f"Invalid query parameter '{name}': give a date as YYYY-MM-DD.")
     text = value.strip()
     try:
-        if len(text) != 10:
+        # fromisoformat alone also takes 2026-W45-1, 20261101 and even 20261101xx.
+        if not _DAY.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:

@@ -19,6 +19,7 @@ OWNER = {"Authorization": f"Bearer {OWNER_KEY}"}
 LIST = "/api/orders?start=2026-09-01&end=2026-11-28"
 SUMMARY = "/api/orders/summary?start=2026-09-01&end=2026-11-28"
 PRIVATE = "private, no-store"
+ARABIC_INDIC_DATE = "%D9%A2%D9%A0%D9%A2%D9%A6-%D9%A1%D9%A1-%D9%A0%D9%A1"  # 2026-11-01, other digits
 PLATFORM_STATUS = {
     "Payment Completed": "paid",
     "Buyer Confirmed Receipt": "confirmed",
@@ -200,6 +201,14 @@ async def test_no_orders_is_an_empty_page(call: Caller, owner_env: None) -> None
         ("start=yesterday&end=2026-03-02", "start", "not a date"),
         ("start=2026-11-01T00:00&end=2026-11-02", "start", "not a date"),
         ("start=2026-11-01&end=20261102", "end", "not a date"),
+        ("start=2026-W45-1&end=2026-11-12", "start", "not a date"),
+        ("start=20261101xx&end=2026-11-12", "start", "not a date"),
+        ("start=" + ARABIC_INDIC_DATE + "&end=2026-11-12", "start", "not a date"),
+        ("start=2026-11-01%00&end=2026-11-12", "start", "not a date"),
+        ("start=" + "9" * 5000 + "&end=2026-11-12", "start", "not a date"),
+        ("start=0000-01-01&end=2026-11-12", "start", "not a date"),
+        ("start=2026-11-01&end=2026-11-12&status=%00", "status", "paid, confirmed"),
+        ("start=2026-11-01&end=2026-11-12&page_size=1e309", "page_size", "valid integer"),
         ("start=2026-11-02&end=2026-11-01", "end", "before start"),
         ("start=2026-01-01&end=2026-06-30", "end", "181 days"),
         ("start=2020-01-01&end=2026-11-28", "end", "at most 180 days"),
