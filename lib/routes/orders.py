@@ -47,5 +47,5 @@ async def list_orders(
 async def summarise_orders(client: ClientDep, start: Start = None, end: End = None) -> OrderSummary:
     first, last = order_range(start, end)
     summary = await collect_summary(client, first, last)
-    annotate(order_pages=summary.pages_fetched, complete=summary.complete)  # no amounts
+    annotate(summary_pages=summary.pages_fetched, summary_complete=summary.complete)  # no amounts
     return summary
