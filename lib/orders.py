@@ -194,8 +194,8 @@ async def collect_summary(
             remaining = ends_at - loop.time()
             if progress.pages >= max_pages:
                 progress.stopped_short = (
-                    f"Stopped after {max_pages} pages ({max_pages * SUMMARY_PAGE_SIZE} orders "
-                    "read): narrow the date range for complete totals."
+                    f"Stopped after {max_pages} pages ({len(progress.orders)} orders read): "
+                    "narrow the date range for complete totals."
                 )
             elif progress.pages and remaining < min_page_time:
                 progress.stopped_short = (
