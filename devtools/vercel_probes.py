@@ -20,6 +20,13 @@ PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
 # Days the fake gateway's catalog has orders on.
 ORDERS = "/api/orders?start=2026-11-01&end=2026-11-28"
 ORDERS_SUMMARY = "/api/orders/summary?start=2026-09-01&end=2026-11-28"
+# A deployment's Host: the MCP SDK's default refuses every non-localhost one (421).
+PUBLIC_HOST = "aliexpress-proxy.vercel.app"
+MCP_HEADERS = {
+    "host": PUBLIC_HOST,
+    "content-type": "application/json",
+    "accept": "application/json, text/event-stream",
+}
 
 
 @dataclass(frozen=True)
@@ -32,12 +39,20 @@ class Probe:
     headers: Mapping[str, str] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)  # top-level key -> value
     headers_out: Mapping[str, str] = field(default_factory=dict)  # response headers
+    method: str = "GET"
+    body: str = ""
+    tool_error: str | None = None  # MCP: the code of an isError tool result
 
     def event(self) -> dict[str, Any]:
-        return {"method": "GET", "path": self.path, "headers": dict(self.headers)}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": dict(self.headers),
+            "body": self.body,
+        }
 
     def failures(self, result: Mapping[str, Any]) -> list[str]:
-        where = f"{self.function} GET {self.path}"
+        where = f"{self.function} {self.method} {self.path}"
         found = []
         if result["status"] != self.status:
             found.append(f"{where}: status {result['status']}, expected {self.status}")
@@ -59,7 +74,56 @@ class Probe:
         for name, value in self.expect.items():
             if body.get(name) != value:
                 found.append(f"{where}: {name}={body.get(name)!r}, expected {value!r}")
+        if self.tool_error and tool_error_code(body) != self.tool_error:
+            found.append(f"{where}: {str(body)[:160]}, expected tool error {self.tool_error}")
         return found
+
+
+def tool_error_code(body: Mapping[str, Any]) -> str | None:
+    """The contract code of an ``isError`` tool result (its text is the error envelope)."""
+    result = body.get("result") or {}
+    if result.get("isError") is not True:
+        return None
+    try:
+        return json.loads(result["content"][0]["text"])["error"]["code"]
+    except (LookupError, TypeError, ValueError):
+        return None
+
+
+def mcp_probe(
+    path: str,
+    rpc_method: str,
+    params: Mapping[str, Any] | None,
+    status: int = 200,
+    *,
+    method: str = "POST",
+    headers: Mapping[str, str] | None = None,
+    **expected: Any,
+) -> Probe:
+    """A JSON-RPC request to the MCP function, with a public Host."""
+    message: dict[str, Any] = {"jsonrpc": "2.0", "id": 1, "method": rpc_method}
+    if params is not None:
+        message["params"] = dict(params)
+    return Probe(
+        "mcp_fn",
+        path,
+        status,
+        method=method,
+        body=json.dumps(message),
+        headers={**MCP_HEADERS, **(headers or {})},
+        **expected,
+    )
+
+
+INITIALIZE = {
+    "protocolVersion": "2025-06-18",
+    "capabilities": {},
+    "clientInfo": {"name": "probe", "version": "1"},
+}
+
+
+def tool_call(name: str, **arguments: Any) -> dict[str, Any]:
+    return {"name": name, "arguments": arguments}
 
 
 def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
@@ -89,6 +153,29 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         # OWNER_API_KEY unset: the owner routes stay shut, whoever asks.
         Probe("orders", ORDERS, 503, code="not_configured"),
         Probe("orders", ORDERS_SUMMARY, 503, code="not_configured"),
+        mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
+        mcp_probe("/api/mcp", "tools/list", None, key="result"),
+        mcp_probe(
+            "/api/mcp_fn", "tools/call", tool_call("search_products", q="phone"), key="result"
+        ),
+        mcp_probe("/mcp", "tools/call", tool_call("get_products", ids=[url]), key="result"),
+        mcp_probe("/mcp", "tools/call", tool_call("affiliate_links", urls=[url]), key="result"),
+        mcp_probe("/mcp", "tools/call", tool_call("list_categories"), key="result"),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("hot_products", page=0), tool_error="invalid_request"
+        ),
+        mcp_probe("/mcp", "no/such/method", None, key="error"),
+        mcp_probe("/mcp", "tools/list", None, 405, method="GET", code="method_not_allowed"),
+        mcp_probe("/mcp", "tools/list", None, 405, method="DELETE", code="method_not_allowed"),
+        mcp_probe("/mcp/x", "tools/list", None, 404, code="not_found"),
+        mcp_probe(
+            "/mcp",
+            "tools/list",
+            None,
+            403,
+            headers={"origin": "https://evil.example"},
+            code="forbidden",
+        ),
     ]
 
 
@@ -107,6 +194,10 @@ def unconfigured_probes() -> list[Probe]:
         Probe("categories", "/api/categories", 503, code="not_configured"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
         Probe("orders", ORDERS, 503, code="not_configured"),
+        mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("search_products", q="x"), tool_error="not_configured"
+        ),
     ]
 
 
@@ -123,6 +214,9 @@ def auth_probes(api_key: str) -> list[Probe]:
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 200, key="categories", headers=good),
+        mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized"),
+        mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized", headers=bad),
+        mcp_probe("/mcp", "tools/list", None, 200, key="result", headers=good),
     ]
 
 

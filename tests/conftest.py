@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -37,10 +38,14 @@ def modules_after(code: str) -> set[str]:
 
 
 def load_function(name: str) -> str:
-    """Code that loads api/<name>.py by file path, as Vercel's runtime does."""
+    """Code that loads api/<name>.py (or api/<name>/index.py) by file path, as Vercel's
+    runtime does."""
+    from devtools.vercel_routes import function_entrypoint, function_module
+
     return (
         "import importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('api.{name}', 'api/{name}.py')\n"
+        f"spec = importlib.util.spec_from_file_location('{function_module(name)}', "
+        f"'{function_entrypoint(name).as_posix()}')\n"
         "module = importlib.util.module_from_spec(spec)\n"
         "spec.loader.exec_module(module)\n"
     )
@@ -88,12 +93,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _record_http_responses() -> Iterator[None]:
     """Record every response httpx receives in this process (observation only)."""
-    async_send, sync_send = httpx.AsyncClient.send, httpx.Client.send
+    import httpx2  # the MCP SDK's HTTP client
 
-    def keep(response: httpx.Response) -> httpx.Response:
+    def keep(response: httpx.Response | httpx2.Response) -> httpx.Response | httpx2.Response:
         try:
             body = response.text
-        except httpx.ResponseNotRead:  # streamed: never read by the test
+        except (httpx.ResponseNotRead, httpx2.ResponseNotRead):  # streamed, never read
             body = ""
         headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         leak_scan.record(f"response {response.request.url.path}", headers + "\n" + body)
@@ -101,19 +106,26 @@ def _record_http_responses() -> Iterator[None]:
             leak_scan.record_order_amounts(json.loads(body))
         return response
 
-    async def recording_async_send(self, request, **kwargs):
-        return keep(await async_send(self, request, **kwargs))
+    def recording(send):  # wraps httpx's and httpx2's send alike
+        if inspect.iscoroutinefunction(send):
 
-    def recording_send(self, request, **kwargs):
-        return keep(sync_send(self, request, **kwargs))
+            async def recording_async_send(self, request, **kwargs):
+                return keep(await send(self, request, **kwargs))
+
+            return recording_async_send
+
+        def recording_send(self, request, **kwargs):
+            return keep(send(self, request, **kwargs))
+
+        return recording_send
 
     from devtools.vercel_probes import LOG_OBSERVERS, OUTPUT_OBSERVERS
 
     OUTPUT_OBSERVERS.append(lambda text: leak_scan.record("function process output", text))
     LOG_OBSERVERS.append(lambda text: leak_scan.LOGS.append(("function process log", text)))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(httpx.AsyncClient, "send", recording_async_send)
-        patch.setattr(httpx.Client, "send", recording_send)
+        for client in (httpx.AsyncClient, httpx.Client, httpx2.AsyncClient):
+            patch.setattr(client, "send", recording(client.send))
         yield
 
 

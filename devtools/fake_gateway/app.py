@@ -87,7 +87,7 @@ class FakeGateway:
         fault = self.faults.take(method)
         if fault is Fault.SLOW:
             await asyncio.sleep(self.slow_seconds)
-        elif fault is not None:
+        elif fault is not None and fault is not Fault.ABSURD_NUMBERS:
             return _fault_answer(fault, method)
         try:
             result = self._dispatch(method, params)
@@ -95,6 +95,8 @@ class FakeGateway:
             return _json(200, _envelope(method, 402, str(exc), None))
         if result is None:
             return _json(200, _envelope(method, 405, "No results found", None))
+        if fault is Fault.ABSURD_NUMBERS:
+            result = _absurd(result)
         return _json(200, _envelope(method, 200, "success", result))
 
     def _dispatch(self, method: str, params: dict[str, str]) -> dict[str, Any] | None:
@@ -247,6 +249,13 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
                 )
             },
         )
+    if fault is Fault.HUGE_BAN:
+        ban = "9" * 5000
+        message = f"The request has exceeded the api call limit, this ban will last {ban} seconds"
+        return _json(200, {"error_response": _error("ApiCallLimit", message)})
+    if fault is Fault.DEEP_JSON:
+        depth = 100_000
+        return 200, b"[" * depth + b"]" * depth, "application/json;charset=UTF-8"
     if fault is Fault.BUSINESS_ERROR:
         return _json(200, _envelope(method, 402, "Invalid parameter: tracking_id", None))
     if fault is Fault.ISV_ERROR:
@@ -262,6 +271,30 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
             },
         )
     return _json(200, _envelope(method, 405, "No results found", None))  # Fault.EMPTY
+
+
+# What ABSURD_NUMBERS puts in every product record (and the total): each must become
+# null in the proxy's answer, quickly, never a 500.
+ABSURD_PRODUCT_FIELDS = {
+    "discount": "Infinity",
+    "evaluate_rate": "1e400%",
+    "lastest_volume": "1e300000",
+    "commission_rate": "NaN",
+    "target_sale_price": "US $1,234.56",
+    "target_original_price": "1E+999999999999999999",
+}
+
+
+def _absurd(result: dict[str, Any]) -> dict[str, Any]:
+    result = json.loads(json.dumps(result))  # a copy: the catalog stays as it is
+    if "total_record_count" in result:
+        result["total_record_count"] = "1E+999999999999999999"
+    products = result.get("products")
+    for record in products.get("product", []) if isinstance(products, dict) else []:
+        record.update(ABSURD_PRODUCT_FIELDS)
+        for fallback in ("sale_price", "original_price"):  # the prices themselves must be null
+            record.pop(fallback, None)
+    return result
 
 
 def _json(status: int, document: dict[str, Any]) -> tuple[int, bytes, str]:

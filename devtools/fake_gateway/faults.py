@@ -19,6 +19,9 @@ class Fault(StrEnum):
     BUSINESS_ERROR = "business_error"  # resp_code != 200 inside resp_result
     ISV_ERROR = "isv_error"  # numeric code with sub_code / sub_msg
     EMPTY = "empty"  # resp_code 405: no result
+    DEEP_JSON = "deep_json"  # 100 000 nested arrays: RecursionError for a naive parser
+    HUGE_BAN = "huge_ban"  # ApiCallLimit whose ban lasts a number of 5 000 digits
+    ABSURD_NUMBERS = "absurd_numbers"  # a normal answer whose numbers and prices are absurd
 
 
 @dataclass

@@ -16,10 +16,10 @@ import asyncio
 import json
 import random
 import re
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +27,7 @@ from lib.aliexpress.errors import (
     AliExpressAPIError,
     AliExpressError,
     BadResponseError,
+    CertificateError,
     RateLimitedError,
     TransportError,
     UpstreamHTTPError,
@@ -65,7 +66,9 @@ CACHE_TTL = {
     "aliexpress.affiliate.order.list": 60.0,  # the owner expects new orders to show soon
 }
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
-_BAN_SECONDS = re.compile(r"(\d+)\s*second")
+# ASCII digits, from the start of a run only: linear time on a message of any length.
+_BAN_SECONDS = re.compile(r"(?<![0-9])([0-9]+)\s*second")
+MAX_BAN_SECONDS = 86_400  # a ban longer than a day is reported as a day
 FORM_HEADERS = (
     ("Content-Type", "application/x-www-form-urlencoded;charset=utf-8"),
     ("Accept", "application/json"),
@@ -220,25 +223,38 @@ class AliExpressClient:
         repeated, and identical concurrent calls share one upstream request.
         Raises an :class:`AliExpressError` subclass for every failure.
         """
-        if self.cache is None:
-            return await self._call_upstream(method, params, deadline, "off")
-        key = (method, tuple(sorted(signable_params(params).items())))
+        # The deadline is fixed now: waiting on a shared call, and fetching again when
+        # its owner is cancelled, both count against it.
         started = asyncio.get_running_loop().time()
-        result, outcome = await self.cache.get_or_fetch(
-            key,
-            CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
-            lambda: self._call_upstream(method, params, deadline, "miss"),
-        )
+        ends_at = started + (self.deadline if deadline is None else deadline)
+        if self.cache is None:
+            return await self._call_upstream(method, params, ends_at, "off")
+        key = (method, tuple(sorted(signable_params(params).items())))
+        fetched = False
+
+        async def fetch() -> dict[str, Any]:
+            nonlocal fetched
+            fetched = True
+            return await self._call_upstream(method, params, ends_at, "miss")
+
+        try:
+            async with asyncio.timeout_at(ends_at):
+                result, outcome = await self.cache.get_or_fetch(
+                    key, CACHE_TTL.get(method, DEFAULT_CACHE_TTL), fetch
+                )
+        except TimeoutError:  # our deadline passed, waiting on a shared call or our own
+            cache = "miss" if fetched else "coalesced"
+            self._observe(method, 0, started, UpstreamTimeoutError.code, cache)
+            raise UpstreamTimeoutError("AliExpress did not answer within the deadline.") from None
         if outcome != "miss":  # a miss was already reported by the upstream call
             self._observe(method, 0, started, "ok", outcome)
         return result
 
     async def _call_upstream(
-        self, method: str, params: Mapping[str, object], deadline: float | None, cache: str
+        self, method: str, params: Mapping[str, object], ends_at: float, cache: str
     ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        ends_at = started + (self.deadline if deadline is None else deadline)
         attempt = 0
         while True:
             attempt += 1
@@ -274,6 +290,8 @@ class AliExpressClient:
                 reply = await self._transport().post(self.api_url, body, FORM_HEADERS)
         except TimeoutError:  # the attempt's limit, or connecting took too long
             raise UpstreamTimeoutError(f"AliExpress did not answer within {limit:.1f} s.") from None
+        except ssl.SSLCertVerificationError:
+            raise CertificateError("AliExpress's TLS certificate failed verification.") from None
         except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
@@ -312,9 +330,8 @@ def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]
     if http_status != 200:
         raise UpstreamHTTPError(http_status)
     try:
-        # parse_float=Decimal: an amount or ID sent as a JSON number never goes through float.
-        document = json.loads(body, parse_float=Decimal)
-    except ValueError:
+        document = json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadResponseError("AliExpress answered with a body that is not JSON.") from None
     if not isinstance(document, dict):
         raise BadResponseError("AliExpress answered with an unexpected JSON shape.")
@@ -348,10 +365,19 @@ def _api_error(error: object) -> AliExpressAPIError:
     message = str(error.get("sub_msg") or error.get("msg") or "")
     request_id = _opt_str(error.get("request_id"))
     if "ApiCallLimit" in (code, sub_code) or "frequency" in message.lower():
-        match = _BAN_SECONDS.search(message)
-        retry_after = max(1, int(match.group(1))) if match else 1
-        return RateLimitedError(sub_code or code, message, request_id, retry_after)
+        return RateLimitedError(sub_code or code, message, request_id, ban_seconds(message))
     return AliExpressAPIError(sub_code or code, message, request_id)
+
+
+def ban_seconds(message: str) -> int:
+    """How long a rate-limit ban lasts ("... this ban will last 1 seconds"), 1 to a day."""
+    match = _BAN_SECONDS.search(message)
+    if match is None:
+        return 1
+    digits = match.group(1).lstrip("0")
+    if len(digits) > len(str(MAX_BAN_SECONDS)):  # never int() thousands of digits
+        return MAX_BAN_SECONDS
+    return min(max(1, int(digits or "0")), MAX_BAN_SECONDS)
 
 
 def _records(value: object, key: str, model: type[Any]) -> list[Any]:

@@ -5,6 +5,7 @@
     AliExpressError                  502 upstream_error
     ├── NotConfiguredError           503 not_configured    credentials missing
     ├── TransportError               502 upstream_error    no usable HTTP answer
+    │   ├── CertificateError         502 upstream_error    TLS certificate refused (no retry)
     │   ├── UpstreamTimeoutError     504 upstream_timeout  deadline passed
     │   └── UpstreamHTTPError        502 upstream_error    5xx / unexpected status
     ├── BadResponseError             502 upstream_error    HTML, malformed JSON, wrong envelope
@@ -14,10 +15,13 @@
 Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are
 translated once, in the client. Each class carries ``status`` and ``code`` so the
 HTTP layer can answer with the contract's envelope without knowing AliExpress.
-Messages never contain credentials, signatures or signed URLs.
+Messages never contain credentials, signatures or signed URLs, and what upstream
+wrote is cut to ``MAX_UPSTREAM_TEXT`` characters before it is quoted.
 """
 
 from __future__ import annotations
+
+MAX_UPSTREAM_TEXT = 200  # of an upstream message quoted in ours
 
 
 class AliExpressError(Exception):
@@ -51,6 +55,12 @@ class TransportError(AliExpressError):
     retryable = True
 
 
+class CertificateError(TransportError):
+    """The gateway's TLS certificate failed verification: retrying cannot fix that."""
+
+    retryable = False
+
+
 class UpstreamTimeoutError(TransportError):
     """AliExpress did not answer within the deadline."""
 
@@ -81,10 +91,10 @@ class AliExpressAPIError(AliExpressError):
         api_message: str,
         request_id: str | None = None,
     ) -> None:
-        self.api_code = api_code
-        self.api_message = api_message
-        self.request_id = request_id
-        super().__init__(f"AliExpress API error {api_code}: {api_message}")
+        self.api_code = api_code[:MAX_UPSTREAM_TEXT]
+        self.api_message = api_message[:MAX_UPSTREAM_TEXT]
+        self.request_id = request_id[:MAX_UPSTREAM_TEXT] if request_id else request_id
+        super().__init__(f"AliExpress API error {self.api_code}: {self.api_message}")
 
 
 class RateLimitedError(AliExpressAPIError):

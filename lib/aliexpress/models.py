@@ -8,9 +8,11 @@ GPT reads (CONTRACT §2): small, typed, ``null`` where upstream said nothing.
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,28 +23,45 @@ from lib.aliexpress.platform_time import platform_day_bounds, to_iso8601
 # -- conversions -------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
+# Upstream numbers are read only in these forms: ASCII digits (Python's \d and int()
+# also take Arabic-Indic and full-width digits), bounded lengths, no exponents.
+# "1e300000" would cost seconds of CPU in int(), "1E+999999999999999999" a
+# MemoryError, "Infinity" an OverflowError in round(): each is None instead.
+_COUNT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{0,18})?")
+_PERCENT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{1,18})?")
+# CONTRACT §2: amounts are decimal strings exactly as upstream sent them.
+_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,8})?")
+MAX_COUNT = 10**18
+
+
 def percent_to_float(value: object) -> float | None:
     """``"89.22%"`` -> ``89.22``; missing or unreadable -> ``None``."""
     if value is None or isinstance(value, bool):
         return None
-    text = str(value).strip().rstrip("%").strip()
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number else None  # NaN is not a percentage
+    if isinstance(value, int | float):
+        number = float(value) if abs(value) < MAX_COUNT else math.inf
+        return number if math.isfinite(number) else None
+    text = str(value).strip().removesuffix("%").strip()
+    return float(text) if _PERCENT.fullmatch(text) else None
 
 
 def to_int(value: object) -> int | None:
     """Upstream counts arrive as ``1523``, ``"1523"`` or ``"1523.0"``."""
     if value is None or isinstance(value, bool):
         return None
-    try:
-        return int(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError, OverflowError):
-        return None
+    if isinstance(value, int):
+        return value if abs(value) < MAX_COUNT else None
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and abs(value) < MAX_COUNT else None
+    text = str(value).strip()
+    return int(Decimal(text)) if _COUNT.fullmatch(text) else None
+
+
+def is_decimal_amount(text: str) -> bool:
+    """``"12.34"`` yes; ``"US $1,234.56"``, ``"1e3"``, ``"١٢"`` no."""
+    return _AMOUNT.fullmatch(text) is not None
 
 
 def amount_to_cents(amount: Decimal) -> int:
@@ -73,11 +92,13 @@ def unwrap_list(value: object, key: str) -> list[Any]:
 
 # -- product references ----------------------------------------------------------
 
-_PRODUCT_ID = re.compile(r"\d{6,20}")
+# ASCII digits only: Python's \d also matches Arabic-Indic and full-width digits.
+PRODUCT_ID_PATTERN = r"[0-9]{6,20}"
+_PRODUCT_ID = re.compile(PRODUCT_ID_PATTERN)
 _ALIEXPRESS_HOST = re.compile(r"(?:[a-z0-9-]+\.)*aliexpress\.(?:[a-z]{2,3})(?:\.[a-z]{2})?")
 # /item/ID.html, /item/Some-Title/ID.html, /i/ID.html, /store/product/x/STORE_ID.html
-_ITEM_PATH = re.compile(r"/(?:item|i)/(?:[^/]+/)?(\d{6,20})\.html?$")
-_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/\d+_(\d{6,20})\.html?$")
+_ITEM_PATH = re.compile(r"/(?:item|i)/(?:[^/]+/)?([0-9]{6,20})\.html?$")
+_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/[0-9]+_([0-9]{6,20})\.html?$")
 
 
 def is_aliexpress_url(url: str) -> bool:
@@ -241,7 +262,12 @@ class CategoryList(BaseModel):
 
 
 def _money(amount: str | None, currency: str | None) -> Money | None:
-    return Money(amount=amount, currency=currency) if amount else None
+    if not amount:
+        return None
+    if not is_decimal_amount(amount):
+        log.warning("upstream amount %r is not a decimal string: null", amount[:40])
+        return None
+    return Money(amount=amount, currency=currency)
 
 
 def to_product(raw: RawProduct) -> Product:

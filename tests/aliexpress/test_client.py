@@ -152,6 +152,8 @@ FAULTS = [
     (Fault.API_CALL_LIMIT, RateLimitedError, 429),
     (Fault.BUSINESS_ERROR, AliExpressAPIError, 502),
     (Fault.ISV_ERROR, AliExpressAPIError, 502),
+    (Fault.DEEP_JSON, BadResponseError, 502),
+    (Fault.HUGE_BAN, RateLimitedError, 429),
 ]
 
 
@@ -206,6 +208,33 @@ async def test_rate_limit_is_retried_only_when_the_ban_fits_the_deadline(
         await make_client(deadline=0.8).get_categories()
     assert caught.value.retry_after == 1
     assert len(gateway.calls) == 1
+
+
+async def test_a_ban_of_thousands_of_digits_is_capped_at_a_day(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.HUGE_BAN, times=1)
+    started = time.monotonic()
+    with pytest.raises(RateLimitedError) as caught:
+        await make_client().get_categories()
+    assert caught.value.retry_after == 86_400
+    assert len(caught.value.message) < 300  # upstream's text is quoted, not echoed whole
+    assert len(gateway.calls) == 1
+    assert time.monotonic() - started < 0.5
+
+
+async def test_absurd_numbers_in_an_answer_become_nulls(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.ABSURD_NUMBERS, times=1)
+    started = time.monotonic()
+    page = await make_client().query_products(ProductQuery(keywords="phone"))
+    assert time.monotonic() - started < 0.5
+    assert page.products and (page.total, page.has_more) == (0, False)
+    for product in page.products:
+        assert product.price is None and product.original_price is None
+        assert product.discount_percent is None and product.rating_percent is None
+        assert product.orders is None and product.commission_rate_percent is None
 
 
 async def test_rate_limit_waits_out_a_short_ban(

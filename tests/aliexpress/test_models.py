@@ -1,5 +1,6 @@
 """Conversions from the platform's loose records to the compact public shapes."""
 
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -106,6 +107,73 @@ def test_percent_to_float(raw: object, expected: float | None) -> None:
 )
 def test_to_int(raw: object, expected: int | None) -> None:
     assert to_int(raw) == expected
+
+
+ABSURD = [
+    "1e300000",  # int(Decimal(...)) of it burned seconds of CPU
+    "1E+999999999999999999",  # ... and this one raised MemoryError
+    "Infinity",
+    "-inf",
+    "NaN",
+    "1e400",
+    1e400,
+    float("nan"),
+    10**4000,
+    "9" * 5000,
+    "١٢٣",  # Arabic-Indic digits: int() takes them, the contract does not
+    "１２３",  # full-width digits
+    "0x10",
+    "1_000",
+    [1],
+    {"a": 1},
+]
+
+
+@pytest.mark.parametrize("raw", ABSURD, ids=lambda raw: repr(raw)[:24])
+def test_absurd_numbers_are_none_within_milliseconds(raw: object) -> None:
+    started = time.perf_counter()
+    assert to_int(raw) is None
+    assert percent_to_float(raw) is None
+    assert percent_to_float(f"{raw}%") is None
+    assert time.perf_counter() - started < 0.01
+
+
+def test_an_infinite_discount_is_null_not_an_overflow() -> None:
+    product = to_product(RawProduct(product_id=PID, discount="Infinity", evaluate_rate="NaN%"))
+    assert (product.discount_percent, product.rating_percent) == (None, None)
+
+
+@pytest.mark.parametrize("amount", ["12.34", "0.99", "1234", "1234567.00"])
+def test_decimal_amounts_pass_exactly_as_sent(amount: str) -> None:
+    product = to_product(RawProduct(product_id=PID, target_sale_price=amount))
+    assert product.price is not None and product.price.amount == amount
+
+
+@pytest.mark.parametrize(
+    "amount", ["US $1,234.56", "1,234.56", "$12", "12.", "1e3", "Infinity", "-1.00", "١٢.٣٤"]
+)
+def test_amounts_that_are_not_decimal_strings_are_null_with_a_log_line(
+    amount: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    product = to_product(
+        RawProduct(product_id=PID, target_sale_price=amount, target_original_price=amount)
+    )
+    assert (product.price, product.original_price) == (None, None)
+    assert any("not a decimal string" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "digits", ["١٠٠٥٠٠٦١٢٣٤٥٦٧٨٩", "１００５００６１２３４５６７８９", "1005006١٢٣٤٥٦٧٨٩"]
+)
+def test_product_ids_are_ascii_digits_only(digits: str) -> None:
+    assert parse_product_ref(digits) is None
+    assert product_id_from_url(f"https://www.aliexpress.com/item/{digits}.html") is None
+    assert (
+        product_id_from_url(f"https://m.aliexpress.com/item/detail.htm?productId={digits}") is None
+    )
+    assert (
+        product_id_from_url(f"https://www.aliexpress.com/store/product/x/1_{digits}.html") is None
+    )
 
 
 @pytest.mark.parametrize(

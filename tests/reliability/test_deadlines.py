@@ -96,3 +96,30 @@ async def test_a_failing_upstream_sees_no_retry_storm() -> None:
     )
     assert all(isinstance(r, UpstreamHTTPError) for r in results)
     assert len(gateway.calls) <= policy.max_attempts
+
+
+@pytest.mark.anyio
+async def test_a_waiter_that_takes_over_a_shared_call_keeps_its_own_deadline() -> None:
+    """The request owning a coalesced call is cancelled (its caller left): a waiter
+    fetches instead, within the deadline it got when it arrived, not a fresh one."""
+    gateway = FakeGateway(slow_seconds=60)
+    gateway.faults.inject(Fault.SLOW, times=None)
+    deadline = 1.0
+    client = AliExpressClient(
+        app_key=gateway.app_key,
+        app_secret=gateway.app_secret,
+        transport=gateway_transport(gateway),
+        deadline=deadline,
+        attempt_timeout=deadline,
+        cache=TTLCache(),
+    )
+    owner = asyncio.create_task(client.get_categories())
+    await asyncio.sleep(0.1)
+    arrived = time.monotonic()
+    waiter = asyncio.create_task(client.get_categories())
+    await asyncio.sleep(0.6)
+    owner.cancel()
+    with pytest.raises(UpstreamTimeoutError):
+        await waiter
+    assert time.monotonic() - arrived < deadline + 0.15
+    assert len(gateway.calls) == 2  # it did take over, and did not start a fresh deadline

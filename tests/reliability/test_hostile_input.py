@@ -8,7 +8,8 @@ import pytest
 
 from devtools.fake_gateway import FakeGateway
 from devtools.httpx_transport import HttpxTransport
-from lib.data_api import ClientProvider, get_client_provider
+from lib.data_api import get_client_provider
+from lib.upstream import ClientProvider
 from tests.api.conftest import Caller, assert_error
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("configured")]
@@ -53,6 +54,32 @@ async def test_hostile_input_is_a_4xx_in_the_envelope(
     expected_code = {422: "invalid_request", 404: "not_found"}[status]
     assert_error(response, status, expected_code)
     assert len(response.text) < 2_000  # never echoes a huge input back
+
+
+ARABIC_INDIC = "١٠٠٥٠٠٦١٠٠٤٠٢٦٨٩"
+FULL_WIDTH = "１００５００６１００４０２６８９"
+
+
+@pytest.mark.parametrize(
+    ("function", "path"),
+    [
+        ("products", f"/api/products/{ARABIC_INDIC}"),
+        ("products", f"/api/products/{FULL_WIDTH}"),
+        ("products", f"/api/products?ids={ARABIC_INDIC}"),
+        ("products", f"/api/products?ids={PID},{FULL_WIDTH}"),
+        ("products", f"/api/products?ids=https://www.aliexpress.com/item/{ARABIC_INDIC}.html"),
+        (
+            "products",
+            f"/api/products?ids=https://aliexpress.com/i/detail.htm?productId={FULL_WIDTH}",
+        ),
+        ("categories", "/api/categories?parent_id=٣"),
+    ],
+)
+async def test_non_ascii_digits_are_422_and_never_leave_the_function(
+    call: Caller, gateway: FakeGateway, function: str, path: str
+) -> None:
+    assert_error(await call(function, path), 422, "invalid_request")
+    assert gateway.calls == []
 
 
 @pytest.mark.parametrize(
