@@ -5,5 +5,4 @@ from lib.http.private import PrivateAnswers
 from lib.routes.orders import router
 
 app = create_data_app("orders", router, summary="The owner's AliExpress orders and commissions.")
-app.router.redirect_slashes = False  # CONTRACT §2: a trailing slash is a JSON 404, no redirect
 app.add_middleware(PrivateAnswers)

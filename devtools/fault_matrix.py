@@ -75,6 +75,9 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     WireFault.NEGATIVE_CHUNK: (502, "upstream_error"),
     WireFault.CUT_SHORT: (502, "upstream_error"),
     WireFault.HEAD_TOO_LONG: (502, "upstream_error"),
+    Fault.PUBLISHER_NOT_REGISTERED: (502, "upstream_error"),
+    Fault.INSUFFICIENT_PERMISSIONS: (502, "upstream_error"),
+    Fault.INVALID_APP_KEY: (502, "upstream_error"),
     CONNECTION_REFUSED: (502, "upstream_error"),
 }
 # "No result" is not an error: empty lists, except one unknown product.

@@ -143,6 +143,14 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("products", "/api/products/1005000000000001", 404, code="not_found"),
         Probe("products", "/api/products/search", 422, code="invalid_request"),
         Probe("products", "/api/products/search/more", 404, code="not_found"),
+        # Short links off the list are refused before any request, so no network here.
+        Probe("products", "/api/products?ids=https://evil.example/_x", 422, code="invalid_request"),
+        Probe(
+            "products",
+            "/api/products?ids=https://a.aliexpress.com:8443/_x",
+            422,
+            code="invalid_request",
+        ),
         Probe("links", f"/api/links?url={url}", 200, key="links"),
         Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
         Probe("categories", "/api/categories", 200, key="categories"),
@@ -176,6 +184,25 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
             headers={"origin": "https://evil.example"},
             code="forbidden",
         ),
+    ]
+
+
+# The short-link resolver's network, replaced in the function's process by the fake
+# short-link hosts (demo links from catalog.json), which log every URL asked.
+SHORT_LINK_DOUBLE = "devtools.fake_gateway.short_links:install"
+
+
+def short_link_probes() -> list[Probe]:
+    """Pasted app links, for a function process set up with :data:`SHORT_LINK_DOUBLE`."""
+    ids = "/api/products?ids="
+    return [
+        Probe("products", ids + "https://a.aliexpress.com/_DemoCase", 200, key="products"),
+        Probe("products", ids + "https://s.click.aliexpress.com/e/_DemoDeal", 200, key="products"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoAway", 502, code="upstream_error"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoLoop", 502, code="upstream_error"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoStore", 422, code="invalid_request"),
+        Probe("products", ids + "http://a.aliexpress.com/_DemoCase", 422, code="invalid_request"),
+        Probe("links", "/api/links?url=https://a.aliexpress.com/_DemoCase", 200, key="links"),
     ]
 
 
@@ -306,17 +333,20 @@ def source_invoker(
     python: str = sys.executable,
     timeout: float = 60,
     isolated: bool = False,
+    setup: str | None = None,
 ) -> Invoke:
     """Load ``api/<name>.py`` from source through ``vercel_runtime.vc_init``.
 
     ``isolated`` runs Python with ``-S``: only ``PYTHONPATH`` (e.g. a directory
-    holding exactly the deployed dependencies) is importable.
+    holding exactly the deployed dependencies) is importable. ``setup``
+    (``module:function``) runs in the function's process before it loads, e.g.
+    :data:`SHORT_LINK_DOUBLE`.
     """
 
     def invoke(function: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         flags = ["-S"] if isolated else []
         command = [python, *flags, str(INVOKER), "source", str(root), function]
-        return _run(command, events, env, timeout)
+        return _run(command + ([setup] if setup else []), events, env, timeout)
 
     return invoke
 

@@ -126,22 +126,33 @@ def uploaded_files() -> list[str]:
     return [path for path in listed if (ROOT / path).is_file() and not ignored(path)]
 
 
-def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
-    project = workdir / f"project-{framework or 'null'}"
+def copy_uploaded(project: Path) -> Path:
+    """The project as `vercel deploy` would upload it, copied into ``project``."""
     for relative in uploaded_files():
         target = project / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / relative, target)
-    (project / ".vercel").mkdir()
-    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
-    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
-    env = {
+    return project
+
+
+def cli_environment(python_dir: Path, **extra: str) -> dict[str, str]:
+    """The builder needs uv (in this venv) and a Python 3.12 (``python_dir``) on PATH."""
+    return {
         **os.environ,
         "PATH": os.pathsep.join(
             [str(Path(sys.executable).parent), str(python_dir), os.environ.get("PATH", "")]
         ),
         "VERCEL_TELEMETRY_DISABLED": "1",
+        **extra,
     }
+
+
+def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
+    project = copy_uploaded(workdir / f"project-{framework or 'null'}")
+    (project / ".vercel").mkdir()
+    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
+    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
+    env = cli_environment(python_dir)
     started = time.monotonic()
     result = subprocess.run(
         [str(ensure_cli()), "build", "--yes"],

@@ -28,6 +28,7 @@ from lib.http.plain import serve_lifespan
 DEMO_APP_KEY = "demo-app-key"
 DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 - the fake's own, not a real secret
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
+INVALID_APP_KEY_TEXT = "The specified App Key is invalid"  # see faults.py for the sources
 # Every signature any fake gateway in this process received: the test run scans
 # all responses and log lines for them (a signature must never leak).
 SIGNATURES_RECEIVED: set[str] = set()
@@ -126,7 +127,7 @@ class FakeGateway:
             if not params.get(name):
                 return _error("MissingParameter", f"Missing required parameter: {name}")
         if params["app_key"] != self.app_key:
-            return _error("InvalidAppKey", "Invalid app Key")
+            return _error("InvalidAppKey", INVALID_APP_KEY_TEXT)
         if params["method"] not in METHODS:
             return _error("InvalidApiPath", "The specified API path does not exist")
         try:
@@ -149,10 +150,17 @@ class FakeGateway:
         if http_method == "DELETE":
             self.faults.clear()
         else:
-            spec = json.loads(body or b"{}")
-            self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
-            if "slow_seconds" in spec:
-                self.slow_seconds = float(spec["slow_seconds"])
+            try:
+                spec = json.loads(body or b"{}")
+                self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
+                if "slow_seconds" in spec:
+                    self.slow_seconds = float(spec["slow_seconds"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # A typo in a curl command: say what is accepted, not a traceback.
+                usage = '{"fault": one of ' + ", ".join(f.value for f in Fault)
+                usage += ', "times": n or null, "method": optional, "slow_seconds": optional}'
+                await _respond(send, 400, usage.encode(), "text/plain")
+                return
         await _respond(send, 204, b"", "text/plain")
 
     def _count_connection(self, scope: Scope) -> None:
@@ -256,6 +264,22 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
     if fault is Fault.DEEP_JSON:
         depth = 100_000
         return 200, b"[" * depth + b"]" * depth, "application/json;charset=UTF-8"
+    if fault is Fault.PUBLISHER_NOT_REGISTERED:
+        return _json(200, _envelope(method, 401, "This publisher is not registered", None))
+    if fault is Fault.INSUFFICIENT_PERMISSIONS:
+        return _json(
+            200,
+            {
+                "error_response": _error(
+                    "11",
+                    "Insufficient isv permissions",
+                    sub_code="isv.permission-api-package-limit",
+                    sub_msg="scope ids is 11022",
+                )
+            },
+        )
+    if fault is Fault.INVALID_APP_KEY:
+        return _json(200, {"error_response": _error("InvalidAppKey", INVALID_APP_KEY_TEXT)})
     if fault is Fault.BUSINESS_ERROR:
         return _json(200, _envelope(method, 402, "Invalid parameter: tracking_id", None))
     if fault is Fault.ISV_ERROR:

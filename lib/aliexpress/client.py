@@ -264,6 +264,13 @@ class AliExpressClient:
                 delay = self._retry_delay(error, attempt)
                 if delay is None or loop.time() + delay + self.retry.min_attempt_time > ends_at:
                     self._observe(method, attempt, started, error.code, cache)
+                    if isinstance(error, UpstreamTimeoutError):
+                        # The whole wait, not the last attempt's share of it.
+                        waited = loop.time() - started
+                        raise UpstreamTimeoutError(
+                            f"AliExpress did not answer within {waited:.1f} s "
+                            f"({_count(attempt, 'attempt')})."
+                        ) from None
                     raise
                 await asyncio.sleep(delay)
             else:
@@ -388,3 +395,7 @@ def _records(value: object, key: str, model: type[Any]) -> list[Any]:
 
 def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

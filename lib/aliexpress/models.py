@@ -111,7 +111,13 @@ def is_aliexpress_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(_ALIEXPRESS_HOST.fullmatch(host))
 
 
-def product_id_from_url(url: str) -> str | None:
+# Links that carry the product page they lead to as a parameter: affiliate deep
+# links (s.click.aliexpress.com/deep_link.htm?dl_target_url=...) and the app's share
+# page (star.aliexpress.com/share/share.htm?redirectUrl=...).
+_TARGET_KEYS = ("dl_target_url", "redirectUrl")
+
+
+def product_id_from_url(url: str, *, nested: bool = True) -> str | None:
     """The product ID in an AliExpress product URL of any common form, else ``None``."""
     if not is_aliexpress_url(url):
         return None
@@ -120,10 +126,17 @@ def product_id_from_url(url: str) -> str | None:
         match = pattern.search(parts.path)
         if match:
             return match.group(1)
+    query = parse_qs(parts.query)
     for key in ("productId", "product_id", "itemId"):
-        for candidate in parse_qs(parts.query).get(key, []):
+        for candidate in query.get(key, []):
             if _PRODUCT_ID.fullmatch(candidate):
                 return candidate
+    if nested:  # one level: the target itself must be a plain product URL
+        for key in _TARGET_KEYS:
+            for target in query.get(key, []):
+                found = product_id_from_url(target, nested=False)
+                if found:
+                    return found
     return None
 
 
@@ -133,6 +146,15 @@ def parse_product_ref(ref: str) -> str | None:
     if _PRODUCT_ID.fullmatch(ref):
         return ref
     return product_id_from_url(ref)
+
+
+def unknown_product_message(product_id: str) -> str:
+    """What a 404 for a product says: the affiliate API only knows affiliate products."""
+    return (
+        f"No AliExpress product with ID {product_id} in the affiliate programme. It may "
+        "exist on AliExpress but not be offered to affiliates (0% commission): such "
+        "products are not available through the affiliate API."
+    )
 
 
 # -- what the platform sends -------------------------------------------------------

@@ -132,7 +132,32 @@ async def test_other_methods_are_405_in_the_envelope(apps, configured: None, fun
     transport = httpx.ASGITransport(app=apps[function])
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.post(path)
-    assert_error(response, 405, "method_not_allowed")
+    error = assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] in ("GET", "GET, HEAD")
+    assert error["message"].startswith("POST is not allowed here; use GET")
+
+
+EVERY_ROUTE = [
+    *DATA_ROUTES,
+    ("products", "/api/products/1005006100402689"),
+    ("health", "/api/health"),
+    ("health", "/health"),
+    ("openapi_gpt", "/api/openapi_gpt"),
+    ("openapi_gpt", "/openapi-gpt.json"),
+]
+
+
+@pytest.mark.parametrize(("function", "path"), EVERY_ROUTE)
+async def test_a_trailing_slash_answers_the_route_never_a_redirect(
+    call: Caller, configured: None, function: str, path: str
+) -> None:
+    route, _, query = path.partition("?")
+    plain = await call(function, path)
+    for slashes in ("/", "//"):
+        slashed = await call(function, f"{route}{slashes}?{query}")
+        assert slashed.status_code == plain.status_code, slashed.text
+        assert "location" not in slashed.headers
+        assert slashed.json().keys() == plain.json().keys()
 
 
 async def test_a_bug_is_a_500_envelope_never_a_traceback(configured: None, capsys) -> None:

@@ -108,6 +108,18 @@ async def test_faults_can_be_injected_over_http(gateway: FakeGateway) -> None:
     assert (first.status_code, second.status_code) == (503, 200)
 
 
+@pytest.mark.parametrize("body", [b'{"fault": "slo"}', b"{}", b"not json", b'["slow"]'])
+async def test_a_bad_fault_request_is_told_what_is_accepted(
+    gateway: FakeGateway, body: bytes
+) -> None:
+    transport = httpx.ASGITransport(app=gateway)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+        response = await client.post("/__faults", content=body)
+    assert response.status_code == 400
+    assert "http_503" in response.text
+    assert gateway.faults.take("aliexpress.affiliate.category.get") is None
+
+
 async def test_fault_can_target_one_method(gateway: FakeGateway) -> None:
     gateway.faults.inject(Fault.EMPTY, times=None, method="aliexpress.affiliate.link.generate")
     response = await post(gateway, signed({"method": "aliexpress.affiliate.category.get"}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 from pathlib import Path
 
@@ -60,6 +61,27 @@ async def test_a_hanging_upstream_is_cut_at_the_deadline(deadline: float) -> Non
     with pytest.raises(UpstreamTimeoutError):
         await client.get_categories()
     assert time.monotonic() - started < deadline + 0.15
+
+
+@pytest.mark.anyio
+async def test_the_timeout_message_states_the_whole_wait_and_the_attempts() -> None:
+    gateway = FakeGateway(slow_seconds=60)
+    gateway.faults.inject(Fault.SLOW, times=None)
+    client = AliExpressClient(
+        app_key=gateway.app_key,
+        app_secret=gateway.app_secret,
+        transport=gateway_transport(gateway),
+        deadline=2.0,
+        attempt_timeout=0.2,
+        retry=RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02),
+    )
+    with pytest.raises(UpstreamTimeoutError) as raised:
+        await client.get_categories()
+    found = re.fullmatch(
+        r"AliExpress did not answer within (\d+\.\d) s \(3 attempts\)\.", raised.value.message
+    )
+    assert found, raised.value.message
+    assert 0.55 <= float(found[1]) < 1.0  # three attempts of 0.2 s, not the last one's 0.2 s
 
 
 @pytest.mark.anyio

@@ -10,8 +10,9 @@ import httpx
 
 import lib.data_api
 from lib.aliexpress.transport import Reply
-from lib.data_api import ClientProvider, create_data_app
+from lib.data_api import create_data_app
 from lib.routes.products import router
+from lib.upstream import ClientProvider
 
 
 class HttpxDefaultTransport:
