@@ -40,6 +40,7 @@ from devtools.vercel_probes import (  # noqa: E402
     auth_probes,
     bundle_invoker,
     configured_probes,
+    owner_probes,
     run_probes,
     unconfigured_probes,
 )
@@ -271,6 +272,8 @@ def expected_routes(functions: list[str]) -> dict[str, str]:
         "/api/products/1005006123456789": "function:products",
         "/api/links": "function:links",
         "/api/categories": "function:categories",
+        "/api/orders": "function:orders",
+        "/api/orders/summary": "function:orders",
         "/": "static:index.html",
         "/privacy.html": "static:privacy.html",
         "/api/unknown": "function:health",
@@ -377,6 +380,11 @@ def probe_bundles(project: Path, workdir: Path, python: str, report: Report) -> 
             ("full configuration", live, configured_probes(product)),
             ("empty environment", base, unconfigured_probes()),
             ("PROXY_API_KEY set", {**live, "PROXY_API_KEY": "check-key"}, auth_probes("check-key")),
+            (
+                "OWNER_API_KEY set",
+                {**live, "PROXY_API_KEY": "check-key", "OWNER_API_KEY": "check-owner-key"},
+                owner_probes("check-owner-key", "check-key"),
+            ),
         ]
         for label, env, probes in suites:
             started = time.monotonic()
