@@ -24,7 +24,8 @@ from devtools.httpx_transport import gateway_transport
 from devtools.net import free_port
 from lib.aliexpress.client import RetryPolicy
 from lib.config import get_settings
-from lib.data_api import ClientProvider, get_client_provider
+from lib.data_api import get_client_provider
+from lib.upstream import ClientProvider
 
 DEADLINE = 1.0
 CLIENT_OPTIONS: dict[str, Any] = {

@@ -24,7 +24,7 @@ from typing import Any
 
 import uvicorn
 
-from devtools.vercel_routes import ROOT, Router
+from devtools.vercel_routes import ROOT, Router, function_entrypoint, function_module
 from lib.http.plain import serve_lifespan
 
 Scope = dict[str, Any]
@@ -48,8 +48,11 @@ def load_dotenv(path: Path) -> list[str]:
 
 
 def load_function(root: Path, name: str) -> Any:
-    """Import ``api/<name>.py`` as module ``api.<name>`` by path, like the runtime; its app."""
-    spec = importlib.util.spec_from_file_location(f"api.{name}", root / "api" / f"{name}.py")
+    """Import ``api/<name>.py`` (or folder function ``api/<name>/index.py``) by path, under
+    the module name the runtime uses (``api.<name>``, ``api.<name>.index``); its app."""
+    spec = importlib.util.spec_from_file_location(
+        function_module(name, root), root / function_entrypoint(name, root)
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

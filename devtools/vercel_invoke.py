@@ -23,9 +23,11 @@ import sys
 
 def load_source(root: str, name: str):
     entrypoint = f"api/{name}.py"
+    if not os.path.isfile(os.path.join(root, entrypoint)):  # a folder function
+        entrypoint = f"api/{name}/index.py"
     os.environ.update(
         {
-            "__VC_HANDLER_MODULE_NAME": f"api.{name}",
+            "__VC_HANDLER_MODULE_NAME": entrypoint.removesuffix(".py").replace("/", "."),
             "__VC_HANDLER_ENTRYPOINT": entrypoint,
             "__VC_HANDLER_ENTRYPOINT_ABS": os.path.join(root, entrypoint),
             "__VC_HANDLER_VENDOR_DIR": "_vendor",

@@ -17,6 +17,13 @@ from typing import Any
 
 INVOKER = Path(__file__).with_name("vercel_invoke.py")
 PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
+# A deployment's Host: the MCP SDK's default refuses every non-localhost one (421).
+PUBLIC_HOST = "aliexpress-proxy.vercel.app"
+MCP_HEADERS = {
+    "host": PUBLIC_HOST,
+    "content-type": "application/json",
+    "accept": "application/json, text/event-stream",
+}
 
 
 @dataclass(frozen=True)
@@ -28,12 +35,20 @@ class Probe:
     code: str | None = None  # the error code, for error answers
     headers: Mapping[str, str] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)  # top-level key -> value
+    method: str = "GET"
+    body: str = ""
+    tool_error: str | None = None  # MCP: the code of an isError tool result
 
     def event(self) -> dict[str, Any]:
-        return {"method": "GET", "path": self.path, "headers": dict(self.headers)}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": dict(self.headers),
+            "body": self.body,
+        }
 
     def failures(self, result: Mapping[str, Any]) -> list[str]:
-        where = f"{self.function} GET {self.path}"
+        where = f"{self.function} {self.method} {self.path}"
         found = []
         if result["status"] != self.status:
             found.append(f"{where}: status {result['status']}, expected {self.status}")
@@ -50,7 +65,56 @@ class Probe:
         for name, value in self.expect.items():
             if body.get(name) != value:
                 found.append(f"{where}: {name}={body.get(name)!r}, expected {value!r}")
+        if self.tool_error and tool_error_code(body) != self.tool_error:
+            found.append(f"{where}: {str(body)[:160]}, expected tool error {self.tool_error}")
         return found
+
+
+def tool_error_code(body: Mapping[str, Any]) -> str | None:
+    """The contract code of an ``isError`` tool result (its text is the error envelope)."""
+    result = body.get("result") or {}
+    if result.get("isError") is not True:
+        return None
+    try:
+        return json.loads(result["content"][0]["text"])["error"]["code"]
+    except (LookupError, TypeError, ValueError):
+        return None
+
+
+def mcp_probe(
+    path: str,
+    rpc_method: str,
+    params: Mapping[str, Any] | None,
+    status: int = 200,
+    *,
+    method: str = "POST",
+    headers: Mapping[str, str] | None = None,
+    **expected: Any,
+) -> Probe:
+    """A JSON-RPC request to the MCP function, with a public Host."""
+    message: dict[str, Any] = {"jsonrpc": "2.0", "id": 1, "method": rpc_method}
+    if params is not None:
+        message["params"] = dict(params)
+    return Probe(
+        "mcp_fn",
+        path,
+        status,
+        method=method,
+        body=json.dumps(message),
+        headers={**MCP_HEADERS, **(headers or {})},
+        **expected,
+    )
+
+
+INITIALIZE = {
+    "protocolVersion": "2025-06-18",
+    "capabilities": {},
+    "clientInfo": {"name": "probe", "version": "1"},
+}
+
+
+def tool_call(name: str, **arguments: Any) -> dict[str, Any]:
+    return {"name": name, "arguments": arguments}
 
 
 def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
@@ -77,6 +141,29 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths", expect={"openapi": "3.1.0"}),
         Probe("openapi_gpt", "/api/openapi_gpt", 200, key="paths"),
         Probe("openapi_gpt", "/openapi-gpt.json/x", 404, code="not_found"),
+        mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
+        mcp_probe("/api/mcp", "tools/list", None, key="result"),
+        mcp_probe(
+            "/api/mcp_fn", "tools/call", tool_call("search_products", q="phone"), key="result"
+        ),
+        mcp_probe("/mcp", "tools/call", tool_call("get_products", ids=[url]), key="result"),
+        mcp_probe("/mcp", "tools/call", tool_call("affiliate_links", urls=[url]), key="result"),
+        mcp_probe("/mcp", "tools/call", tool_call("list_categories"), key="result"),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("hot_products", page=0), tool_error="invalid_request"
+        ),
+        mcp_probe("/mcp", "no/such/method", None, key="error"),
+        mcp_probe("/mcp", "tools/list", None, 405, method="GET", code="method_not_allowed"),
+        mcp_probe("/mcp", "tools/list", None, 405, method="DELETE", code="method_not_allowed"),
+        mcp_probe("/mcp/x", "tools/list", None, 404, code="not_found"),
+        mcp_probe(
+            "/mcp",
+            "tools/list",
+            None,
+            403,
+            headers={"origin": "https://evil.example"},
+            code="forbidden",
+        ),
     ]
 
 
@@ -94,6 +181,10 @@ def unconfigured_probes() -> list[Probe]:
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 503, code="not_configured"),
         Probe("categories", "/api/categories", 503, code="not_configured"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
+        mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
+        mcp_probe(
+            "/mcp", "tools/call", tool_call("search_products", q="x"), tool_error="not_configured"
+        ),
     ]
 
 
@@ -110,6 +201,9 @@ def auth_probes(api_key: str) -> list[Probe]:
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 401, code="unauthorized"),
         Probe("categories", "/api/categories", 200, key="categories", headers=good),
+        mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized"),
+        mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized", headers=bad),
+        mcp_probe("/mcp", "tools/list", None, 200, key="result", headers=good),
     ]
 
 

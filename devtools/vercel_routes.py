@@ -1,7 +1,8 @@
 """Vercel's routing for this project, read from the project files themselves.
 
 Order as on Vercel: the filesystem first (``public/`` files, then ``api/*.py``
-functions at ``/api/<name>``), then ``vercel.json`` rewrites in order. A function
+functions at ``/api/<name>`` and folder functions ``api/<name>/index.py`` at
+``/api/<name>``), then ``vercel.json`` rewrites in order. A function
 reached through a rewrite still sees the original path. Rewrite sources use the
 subset of path-to-regexp this project needs (``:name``, ``:name*``, ``:name+``);
 anything else is refused loudly rather than matched wrongly.
@@ -61,7 +62,21 @@ def load_rewrites(root: Path = ROOT) -> list[Rewrite]:
 
 
 def function_names(root: Path = ROOT) -> list[str]:
-    return sorted(p.stem for p in (root / "api").glob("*.py") if not p.name.startswith(("_", ".")))
+    """Every function: ``api/<name>.py`` files and ``api/<name>/index.py`` folders."""
+    files = [p.stem for p in (root / "api").glob("*.py")]
+    folders = [p.parent.name for p in (root / "api").glob("*/index.py")]
+    return sorted(name for name in files + folders if not name.startswith(("_", ".")))
+
+
+def function_entrypoint(name: str, root: Path = ROOT) -> Path:
+    """The file Vercel loads for function ``name`` (relative to ``root``)."""
+    single = Path("api") / f"{name}.py"
+    return single if (root / single).is_file() else Path("api") / name / "index.py"
+
+
+def function_module(name: str, root: Path = ROOT) -> str:
+    """The module name the runtime gives it: ``api.products``, ``api.mcp_fn.index``."""
+    return ".".join(function_entrypoint(name, root).with_suffix("").parts)
 
 
 class Router:

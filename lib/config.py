@@ -37,6 +37,8 @@ class Settings:
     version: str = "dev"
     region: str | None = None
     production_host: str | None = None
+    # Browser origins the MCP endpoint accepts (lower case, no trailing slash).
+    mcp_allowed_origins: tuple[str, ...] = ()
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -107,7 +109,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         version=value("VERCEL_GIT_COMMIT_SHA") or "dev",
         region=value("VERCEL_REGION"),
         production_host=value("VERCEL_PROJECT_PRODUCTION_URL"),
+        mcp_allowed_origins=origins(value("MCP_ALLOWED_ORIGINS")),
     )
+
+
+def origins(text: str | None) -> tuple[str, ...]:
+    """``"https://a.example, https://b.example/"`` -> normalised origins."""
+    parts = (part.strip().rstrip("/").lower() for part in (text or "").split(","))
+    return tuple(part for part in parts if part)
 
 
 @functools.lru_cache(maxsize=1)

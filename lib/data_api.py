@@ -8,23 +8,18 @@ context and bearer auth, and declares the dependencies handlers use once
 
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response, Security
+from fastapi import APIRouter, Depends, FastAPI, Request, Response, Security
 from fastapi.security import HTTPBearer
 
-from lib.aliexpress.client import AliExpressClient, UpstreamCall
+from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
-from lib.aliexpress.models import Locale
-from lib.aliexpress.platform import CURRENCIES, LANGUAGES
-from lib.aliexpress.transport import Transport
-from lib.cache import TTLCache
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
-from lib.http.context import RequestContext, annotate
+from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
-from lib.upstream import client_from_settings
+from lib.upstream import ClientProvider
 
 
 async def settings_dependency() -> Settings:
@@ -102,44 +97,6 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
 
 # -- the AliExpress client -------------------------------------------------------------
 
-
-def _log_upstream(call: UpstreamCall) -> None:
-    annotate(
-        upstream_method=call.method,
-        upstream_ms=call.elapsed_ms,
-        upstream_attempts=call.attempts,
-        upstream_outcome=call.outcome,
-        cache=call.cache,
-    )
-
-
-class ClientProvider:
-    """One pooled client per instance, made on first use.
-
-    Pools belong to an event loop: if the loop changes (tests start one per
-    client), a new client is made rather than reusing sockets of a dead loop.
-    """
-
-    def __init__(self, transport: Transport | None = None, **client_options: Any) -> None:
-        self.transport = transport  # None: the network; tests pass the fake gateway
-        self.client_options = client_options  # deadline, attempt_timeout, retry
-        self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
-
-    def get(self, settings: Settings) -> AliExpressClient:
-        loop = asyncio.get_running_loop()
-        if self._slot is not None and self._slot[0] is loop and self._slot[1] == settings:
-            return self._slot[2]
-        client = client_from_settings(
-            settings,
-            on_call=_log_upstream,
-            transport=self.transport,
-            cache=TTLCache(),
-            **self.client_options,
-        )
-        self._slot = (loop, settings, client)
-        return client
-
-
 _clients = ClientProvider()
 
 
@@ -155,44 +112,3 @@ async def get_client(
 
 
 ClientDep = Annotated[AliExpressClient, Depends(get_client)]
-
-
-# -- parameters shared by several routes ----------------------------------------------
-
-Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
-Language = Literal[LANGUAGES]  # type: ignore[valid-type]
-
-
-async def get_locale(
-    settings: SettingsDep,
-    ship_to: Annotated[
-        str | None,
-        Query(
-            pattern="^[A-Za-z]{2}$",
-            description="Destination country, ISO 3166-1 alpha-2 (e.g. US, GB, DE). "
-            "Prices and availability depend on it.",
-            examples=["US"],
-        ),
-    ] = None,
-    currency: Annotated[
-        Currency | None,
-        Query(description="Currency of the returned prices.", examples=["USD"]),
-    ] = None,
-    language: Annotated[
-        Language | None,
-        Query(description="Language of product titles.", examples=["EN"]),
-    ] = None,
-) -> Locale:
-    """The caller's locale, else the deployment's defaults, else US/USD/EN.
-
-    Bad defaults are Settings.problems: no client (so no upstream call) is made
-    for an unconfigured deployment, and health reports them.
-    """
-    return Locale(
-        ship_to=(ship_to or settings.ship_to or "US").upper(),
-        currency=currency or settings.currency or "USD",
-        language=language or settings.language or "EN",
-    )
-
-
-LocaleDep = Annotated[Locale, Depends(get_locale)]

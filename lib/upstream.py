@@ -1,16 +1,21 @@
 """The AliExpress client a deployment's settings describe (config -> protocol).
 
 Kept apart from ``lib.config`` so that reading settings never imports the client
-(pydantic models and all): health imports this only for its deep check.
+(pydantic models and all): health imports this only for its deep check. No web
+framework here either: the REST functions and the MCP function share it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from lib.aliexpress.client import AliExpressClient
+from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import NotConfiguredError
+from lib.aliexpress.transport import Transport
+from lib.cache import TTLCache
 from lib.config import Settings
+from lib.http.context import annotate
 
 
 def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient:
@@ -26,3 +31,41 @@ def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient
         tracking_id=settings.tracking_id,
         **options,
     )
+
+
+def log_upstream_call(call: UpstreamCall) -> None:
+    """Put what one upstream call cost on the current request's log line."""
+    annotate(
+        upstream_method=call.method,
+        upstream_ms=call.elapsed_ms,
+        upstream_attempts=call.attempts,
+        upstream_outcome=call.outcome,
+        cache=call.cache,
+    )
+
+
+class ClientProvider:
+    """One pooled client per instance, made on first use.
+
+    Pools belong to an event loop: if the loop changes (tests start one per
+    client), a new client is made rather than reusing sockets of a dead loop.
+    """
+
+    def __init__(self, transport: Transport | None = None, **client_options: Any) -> None:
+        self.transport = transport  # None: the network; tests pass the fake gateway
+        self.client_options = client_options  # deadline, attempt_timeout, retry
+        self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
+
+    def get(self, settings: Settings) -> AliExpressClient:
+        loop = asyncio.get_running_loop()
+        if self._slot is not None and self._slot[0] is loop and self._slot[1] == settings:
+            return self._slot[2]
+        client = client_from_settings(
+            settings,
+            on_call=log_upstream_call,
+            transport=self.transport,
+            cache=TTLCache(),
+            **self.client_options,
+        )
+        self._slot = (loop, settings, client)
+        return client

@@ -23,7 +23,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
-from devtools.vercel_probes import Probe, run_probes, source_invoker  # noqa: E402
+from devtools.vercel_probes import (  # noqa: E402
+    INITIALIZE,
+    Probe,
+    mcp_probe,
+    run_probes,
+    source_invoker,
+)
+from devtools.vercel_routes import function_entrypoint, function_names  # noqa: E402
 
 MAX_BUNDLE_MB = 250
 LIVE_VARIABLES = {
@@ -44,8 +51,31 @@ class Result:
 Check = Callable[[Path], Result]
 
 
+@dataclass(frozen=True)
+class Function:
+    """One Vercel function: its entry file and the manifest installed into its bundle."""
+
+    name: str
+    entry: Path
+    manifest: Path  # a folder function's own requirements.txt replaces the root one
+
+    @property
+    def is_folder(self) -> bool:
+        return self.entry.name == "index.py" and self.entry.parent.parent.name == "api"
+
+
+def functions(root: Path) -> list[Function]:
+    found = []
+    for name in function_names(root):
+        entry = root / function_entrypoint(name, root)
+        own = entry.parent / "requirements.txt"
+        manifest = own if entry.name == "index.py" and own.is_file() else root / "requirements.txt"
+        found.append(Function(name, entry, manifest))
+    return found
+
+
 def api_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "api").glob("*.py") if not p.name.startswith(("_", ".")))
+    return [function.entry for function in functions(root)]
 
 
 def check_handler_naming(root: Path) -> Result:
@@ -62,9 +92,9 @@ def check_handler_naming(root: Path) -> Result:
             elif isinstance(node, ast.ImportFrom):
                 names |= {alias.asname or alias.name for alias in node.names}
         if "app" not in names:
-            problems.append(f"{path.name} has no top-level 'app'")
+            problems.append(f"{path.relative_to(root / 'api')} has no top-level 'app'")
         if "handler" in names:
-            problems.append(f"{path.name} defines 'handler'")
+            problems.append(f"{path.relative_to(root / 'api')} defines 'handler'")
     return Result(
         "handler naming: each api/*.py exports `app`, none defines `handler`",
         not problems,
@@ -122,6 +152,62 @@ def check_static_exposure(root: Path) -> Result:
     )
 
 
+def vercel_glob(pattern: str) -> re.Pattern[str]:
+    """Vercel's ``functions`` globs: ``*`` stays inside one folder, ``**`` crosses folders."""
+    regex = re.escape(pattern).replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
+    return re.compile(regex + "$")
+
+
+def check_folder_functions(root: Path) -> Result:
+    """A folder function needs its own ``functions`` entry and a name no package has."""
+    try:
+        globs = list(json.loads((root / "vercel.json").read_text()).get("functions") or {})
+    except (OSError, ValueError):
+        globs = []
+    problems = []
+    for function in functions(root):
+        if not function.is_folder:
+            continue
+        entry = function.entry.relative_to(root).as_posix()
+        if not any(vercel_glob(glob).match(entry) for glob in globs):
+            problems.append(f"{entry} matches no vercel.json functions entry")
+        shadowed = third_party_imports(root, function.entry) | set(
+            requirement_pins(function.manifest)
+        )
+        if function.name in {name.lower().replace("-", "_") for name in shadowed}:
+            problems.append(f"api/{function.name}/ shadows the {function.name!r} package")
+    return Result(
+        "folder functions: each has its own vercel.json entry and does not shadow a package",
+        not problems,
+        "; ".join(problems),
+        'Add a "functions" entry for api/<name>/index.py with maxDuration and excludeFiles '
+        "(api/*.py does not match it: its bundle would hold tests and benchmarks), and name "
+        "the folder unlike any package it imports (api/mcp/ would hide the mcp SDK).",
+    )
+
+
+def check_mcp_host_trap(root: Path) -> Result:
+    """``streamable_http_app()`` with the SDK's default host answers Vercel with 421."""
+    problems = []
+    for path in [*api_files(root), *sorted((root / "lib").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "streamable_http_app"
+                and not {k.arg for k in node.keywords} & {"host", "transport_security"}
+            ):
+                problems.append(f"{path.relative_to(root)}:{node.lineno}")
+    return Result(
+        "MCP host trap: streamable_http_app() sets transport_security or host",
+        not problems,
+        ", ".join(problems),
+        "Pass transport_security=TransportSecuritySettings(...) allowing the deployment's "
+        "hosts (or checking Origin yourself): with the default host=127.0.0.1 the SDK "
+        "answers every request to a public domain with 421 Invalid Host header.",
+    )
+
+
 def check_runtime_txt(root: Path) -> Result:
     return Result(
         "runtime.txt absent",
@@ -167,9 +253,9 @@ def check_python_version(root: Path) -> Result:
     )
 
 
-def requirement_pins(root: Path) -> dict[str, str]:
+def requirement_pins(manifest: Path) -> dict[str, str]:
     pins = {}
-    for line in (root / "requirements.txt").read_text().splitlines():
+    for line in manifest.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
             name, _, version = line.partition("==")
@@ -177,10 +263,10 @@ def requirement_pins(root: Path) -> dict[str, str]:
     return pins
 
 
-def assemble_deployed_deps(root: Path, into: Path) -> list[str]:
+def assemble_deployed_deps(manifest: Path, into: Path) -> list[str]:
     """Copy exactly the pinned distributions (plus vercel-runtime) into ``into``."""
     problems = []
-    for name, pinned in {**requirement_pins(root), "vercel-runtime": ""}.items():
+    for name, pinned in {**requirement_pins(manifest), "vercel-runtime": ""}.items():
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
@@ -197,50 +283,77 @@ def assemble_deployed_deps(root: Path, into: Path) -> list[str]:
     return problems
 
 
-def third_party_imports(root: Path) -> set[str]:
+def _imported_modules(path: Path) -> set[str]:
     modules = set()
-    for path in [*api_files(root), *(root / "lib").rglob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                modules |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules.add(node.module.split(".")[0])
-    return {m for m in modules if m not in sys.stdlib_module_names and m not in ("lib", "api")}
+    for node in ast.walk(ast.parse(path.read_text())):  # lazy imports in functions too
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return modules
+
+
+def _project_file(root: Path, module: str) -> Path | None:
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def third_party_imports(root: Path, entry: Path) -> set[str]:
+    """Top-level third-party modules ``entry`` can reach through ``lib`` (statically)."""
+    seen: set[Path] = set()
+    pending = [entry]
+    third_party: set[str] = set()
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for module in _imported_modules(path):
+            top = module.split(".")[0]
+            if top == "lib":
+                parts = module.split(".")
+                for depth in range(1, len(parts) + 1):  # packages' __init__ run too
+                    found = _project_file(root, ".".join(parts[:depth]))
+                    if found:
+                        pending.append(found)
+            elif top not in sys.stdlib_module_names and top != "api":
+                third_party.add(top)
+    return third_party
 
 
 def check_dependencies_and_imports(root: Path) -> list[Result]:
-    """Load every function with only the deployed dependencies and an empty environment."""
-    deps = Path(tempfile.mkdtemp(prefix="doctor-deps-"))
-    try:
-        problems = assemble_deployed_deps(root, deps)
-        missing = sorted(
-            m
-            for m in third_party_imports(root)
-            if not (deps / m).exists() and not (deps / f"{m}.py").exists()
-        )
-        results = [
-            Result(
-                "dependencies: every import is pinned in requirements.txt",
-                not problems and not missing,
-                "; ".join(problems + [f"not in requirements: {m}" for m in missing]),
-                "Add the missing packages to requirements.txt, pinned with == (and their deps).",
-            )
-        ]
-        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(deps), "LANG": "C.UTF-8"}
-        python = getattr(sys, "_base_executable", sys.executable)
-        invoke = source_invoker(root, env, python=python, isolated=True)
-        names = [p.stem for p in api_files(root)]
-        failures = run_probes(invoke, [Probe(name, "/__doctor__", 404) for name in names])
-        results.append(
-            Result(
-                f"import with an empty environment: {len(names)} functions load and answer",
-                not failures,
-                "; ".join(f.splitlines()[0] + " " + f.splitlines()[-1] for f in failures),
-                "Read configuration lazily (a cached getter), never at import; see the error.",
-            )
-        )
-        size = sum(p.stat().st_size for p in deps.rglob("*") if p.is_file()) / 2**20
-        size += (
+    """Load every function with only its bundle's dependencies and an empty environment."""
+    problems: list[str] = []
+    failures: list[str] = []
+    sizes: dict[str, float] = {}
+    by_manifest: dict[Path, list[Function]] = {}
+    for function in functions(root):
+        by_manifest.setdefault(function.manifest, []).append(function)
+    problems += conflicting_pins(list(by_manifest))
+    python = getattr(sys, "_base_executable", sys.executable)
+    for manifest, group in by_manifest.items():
+        deps = Path(tempfile.mkdtemp(prefix="doctor-deps-"))
+        try:
+            problems += assemble_deployed_deps(manifest, deps)
+            for function in group:
+                missing = sorted(
+                    m
+                    for m in third_party_imports(root, function.entry)
+                    if not (deps / m).exists() and not (deps / f"{m}.py").exists()
+                )
+                where = manifest.relative_to(root).as_posix()
+                problems += [f"{function.name}: not in {where}: {m}" for m in missing]
+            env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(deps), "LANG": "C.UTF-8"}
+            invoke = source_invoker(root, env, python=python, isolated=True)
+            failures += run_probes(invoke, [probe for f in group for probe in load_probes(f, root)])
+            deps_mb = sum(p.stat().st_size for p in deps.rglob("*") if p.is_file()) / 2**20
+        finally:
+            shutil.rmtree(deps, ignore_errors=True)
+        project_mb = (
             sum(
                 p.stat().st_size
                 for p in [*api_files(root), *(root / "lib").rglob("*")]
@@ -248,17 +361,56 @@ def check_dependencies_and_imports(root: Path) -> list[Result]:
             )
             / 2**20
         )
-        results.append(
-            Result(
-                f"bundle size under {MAX_BUNDLE_MB} MB",
-                size < MAX_BUNDLE_MB,
-                f"about {size:.1f} MB",
-                "Drop heavy dependencies, or exclude files with excludeFiles in vercel.json.",
-            )
+        for function in group:
+            sizes[function.name] = deps_mb + project_mb
+    largest = max(sizes.values(), default=0.0)
+    return [
+        Result(
+            "dependencies: every import is pinned in its function's requirements.txt",
+            not problems,
+            "; ".join(problems),
+            "Add the missing packages to the requirements.txt that installs into that "
+            "function's bundle (a folder function's own, else the root one), pinned with == "
+            "(and their deps); shared packages need the same pin in both.",
+        ),
+        Result(
+            f"import with an empty environment: {len(sizes)} functions load and answer",
+            not failures,
+            "; ".join(f.splitlines()[0] + " " + f.splitlines()[-1] for f in failures),
+            "Read configuration lazily (a cached getter), never at import; see the error. "
+            "An MCP function must accept a public Host (see the host trap).",
+        ),
+        Result(
+            f"bundle size under {MAX_BUNDLE_MB} MB",
+            largest < MAX_BUNDLE_MB,
+            ", ".join(f"{name} about {mb:.1f} MB" for name, mb in sorted(sizes.items())),
+            "Drop heavy dependencies, or exclude files with excludeFiles in vercel.json.",
+        ),
+    ]
+
+
+def load_probes(function: Function, root: Path) -> list[Probe]:
+    """It loads and answers; an MCP function also answers a deployment's public Host."""
+    probes = [Probe(function.name, "/__doctor__", 404)]
+    if "mcp" in third_party_imports(root, function.entry):
+        probe = mcp_probe("/mcp", "initialize", INITIALIZE, key="result")
+        probes.append(
+            Probe(function.name, **{k: v for k, v in vars(probe).items() if k != "function"})
         )
-        return results
-    finally:
-        shutil.rmtree(deps, ignore_errors=True)
+    return probes
+
+
+def conflicting_pins(manifests: list[Path]) -> list[str]:
+    """One dev venv installs every manifest: a package pinned twice needs one version."""
+    seen: dict[str, tuple[str, Path]] = {}
+    problems = []
+    for manifest in manifests:
+        for name, version in requirement_pins(manifest).items():
+            key = name.lower().replace("_", "-")
+            if key in seen and seen[key][0] != version:
+                problems.append(f"{name} pinned {seen[key][0]} and {version}")
+            seen.setdefault(key, (version, manifest))
+    return problems
 
 
 def live_variables(root: Path) -> Result:
@@ -285,6 +437,8 @@ CHECKS: list[Check] = [
     check_handler_naming,
     check_framework,
     check_static_exposure,
+    check_folder_functions,
+    check_mcp_host_trap,
     check_runtime_txt,
     check_duplicate_manifest,
     check_pyproject,

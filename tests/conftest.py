@@ -37,10 +37,14 @@ def modules_after(code: str) -> set[str]:
 
 
 def load_function(name: str) -> str:
-    """Code that loads api/<name>.py by file path, as Vercel's runtime does."""
+    """Code that loads api/<name>.py (or api/<name>/index.py) by file path, as Vercel's
+    runtime does."""
+    from devtools.vercel_routes import function_entrypoint, function_module
+
     return (
         "import importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('api.{name}', 'api/{name}.py')\n"
+        f"spec = importlib.util.spec_from_file_location('{function_module(name)}', "
+        f"'{function_entrypoint(name).as_posix()}')\n"
         "module = importlib.util.module_from_spec(spec)\n"
         "spec.loader.exec_module(module)\n"
     )

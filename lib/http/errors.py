@@ -45,9 +45,27 @@ class InvalidRequest(HTTPProblem):
     code = "invalid_request"
 
 
+class InvalidParameter(InvalidRequest):
+    """One named parameter is wrong; the message says which and why."""
+
+    def __init__(self, parameter: str, detail: str) -> None:
+        super().__init__(f"Invalid parameter '{parameter}': {detail}")
+        self.parameter = parameter
+        self.detail = detail
+
+    def renamed(self, names: dict[str, str]) -> InvalidParameter:
+        """The same problem for a caller who spells the parameter differently."""
+        return InvalidParameter(names.get(self.parameter, self.parameter), self.detail)
+
+
 class Unauthorized(HTTPProblem):
     status = 401
     code = "unauthorized"
+
+
+class Forbidden(HTTPProblem):
+    status = 403
+    code = "forbidden"
 
 
 class NotFound(HTTPProblem):

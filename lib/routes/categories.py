@@ -1,4 +1,4 @@
-"""The AliExpress category tree (``api/categories.py``)."""
+"""The AliExpress category tree (``api/categories.py``); see ``lib.operations.categories``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Query
 
 from lib.aliexpress.models import CategoryList
-from lib.data_api import ClientDep, data_router
+from lib.data_api import ClientDep, SettingsDep, data_router
+from lib.operations.categories import CategoryParams, list_categories
 
 router = data_router()
 
@@ -20,14 +21,7 @@ router = data_router()
     "category's children. Use an id as category_id in searchProducts.",
     response_model=CategoryList,
 )
-async def list_categories(
-    client: ClientDep,
-    parent_id: Annotated[
-        str | None,
-        Query(pattern=r"^\d{1,20}$", description="Only the children of this category ID."),
-    ] = None,
+async def categories(
+    client: ClientDep, settings: SettingsDep, params: Annotated[CategoryParams, Query()]
 ) -> CategoryList:
-    categories = await client.get_categories()
-    if parent_id is not None:
-        categories = [c for c in categories if c.parent_id == parent_id]
-    return CategoryList(categories=categories)
+    return await list_categories(client, settings, params)

@@ -1,22 +1,21 @@
-"""Affiliate links for AliExpress URLs (``api/links.py``)."""
+"""Affiliate links for AliExpress URLs (``api/links.py``); see ``lib.operations.links``."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import Query
 
-from lib.aliexpress.errors import NotConfiguredError
-from lib.aliexpress.models import LinkBatch, is_aliexpress_url
+from lib.aliexpress.models import LinkBatch
 from lib.data_api import ClientDep, SettingsDep, data_router
-from lib.http.errors import InvalidRequest
+from lib.http.errors import InvalidParameter
+from lib.operations.links import AffiliateLinksParams, affiliate_links
+from lib.operations.params import parse_params
 
 router = data_router()
 
-MAX_URLS = 20
-# Split "a,b" lists only where a new URL starts: commas inside a URL stay.
-_URL_SEPARATOR = re.compile(r",\s*(?=https?://)", re.IGNORECASE)
+# The REST spelling of the operation's parameter (one `url`, repeated).
+REST_NAMES = {"urls": "url"}
 
 
 @router.get(
@@ -41,25 +40,8 @@ async def create_links(
         ),
     ],
 ) -> LinkBatch:
-    urls = parse_urls(url)
-    if not settings.tracking_id:
-        raise NotConfiguredError(("ALIEXPRESS_TRACKING_ID",))
-    links = await client.generate_links(urls, settings.tracking_id)
-    return LinkBatch(links=links, tracking_id=settings.tracking_id)
-
-
-def parse_urls(values: list[str]) -> list[str]:
-    urls = [part.strip() for value in values for part in _URL_SEPARATOR.split(value)]
-    urls = [u for u in urls if u]
-    if not urls:
-        raise InvalidRequest("Invalid query parameter 'url': give at least one AliExpress URL.")
-    if len(urls) > MAX_URLS:
-        raise InvalidRequest(
-            f"Invalid query parameter 'url': at most {MAX_URLS} URLs, got {len(urls)}."
-        )
-    for candidate in urls:
-        if len(candidate) > 2000 or not is_aliexpress_url(candidate):
-            raise InvalidRequest(
-                f"Invalid query parameter 'url': {candidate[:80]!r} is not an AliExpress URL."
-            )
-    return list(dict.fromkeys(urls))
+    params = parse_params(AffiliateLinksParams, {"urls": url}, names=REST_NAMES)
+    try:
+        return await affiliate_links(client, settings, params)
+    except InvalidParameter as problem:
+        raise problem.renamed(REST_NAMES) from None

@@ -1,101 +1,45 @@
-"""Products: search, hot products and details (``api/products.py``)."""
+"""Products: search, hot products and details (``api/products.py``).
+
+Thin REST wrappers over ``lib.operations.products``: parameters come from the
+operations' input models, so the GPT spec and the MCP tools cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Path, Query
+from pydantic import BaseModel, Field
 
-from lib.aliexpress.models import (
-    ProductBatch,
-    ProductDetail,
-    ProductPage,
-    ProductQuery,
-    Sort,
-    parse_product_ref,
+from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage
+from lib.data_api import ClientDep, SettingsDep, data_router
+from lib.operations import products
+from lib.operations.params import LocaleParams
+from lib.operations.products import (
+    PRODUCT_ID_DESCRIPTION,
+    PRODUCT_ID_PATTERN,
+    ProductBatchParams,
+    ProductParams,
+    ProductSearchParams,
 )
-from lib.aliexpress.platform import DELIVERY_DAYS
-from lib.data_api import ClientDep, LocaleDep, data_router
-from lib.http.errors import InvalidRequest, NotFound
 
 router = data_router()
 
-MAX_BATCH = 20
-MAX_PAGE = 1000
+SearchQuery = Annotated[ProductSearchParams, Query()]
+LocaleQuery = Annotated[LocaleParams, Query()]
 
 
-def _price(description: str) -> object:
-    return Query(ge=0, le=1_000_000, allow_inf_nan=False, description=description, examples=[12.5])
-
-
-async def get_product_query(
-    locale: LocaleDep,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="Search keywords in plain words, e.g. 'phone case'. "
-            "Search needs q or category_id.",
-            examples=["phone case"],
-        ),
-    ] = None,
-    category_id: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=10**12,
-            description="AliExpress category ID (see listCategories) to search in or filter by.",
-        ),
-    ] = None,
-    min_price: Annotated[
-        float | None, _price("Lowest price, in `currency` units (12.5 = 12.50).")
-    ] = None,
-    max_price: Annotated[
-        float | None, _price("Highest price, in `currency` units (12.5 = 12.50).")
-    ] = None,
-    sort: Annotated[
-        Sort,
-        Query(
-            description="relevance (default), price_asc, price_desc or orders_desc "
-            "(best sellers first)."
-        ),
-    ] = "relevance",
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
-    page_size: Annotated[
-        int, Query(ge=1, le=50, description="Products per page, 1-50 (default 10).")
-    ] = 10,
-    max_delivery_days: Annotated[
-        int | None,
-        Query(
-            description="Only products delivered within this many days (3, 5, 7 or 10).",
-            json_schema_extra={"enum": list(DELIVERY_DAYS)},
-        ),
-    ] = None,
-) -> ProductQuery:
-    if max_delivery_days is not None and max_delivery_days not in DELIVERY_DAYS:
-        raise InvalidRequest(
-            "Invalid query parameter 'max_delivery_days': must be one of 3, 5, 7 or 10."
-        )
-    low = Decimal(str(min_price)) if min_price is not None else None
-    high = Decimal(str(max_price)) if max_price is not None else None
-    if low is not None and high is not None and low > high:
-        raise InvalidRequest("Invalid query parameter 'min_price': must not exceed max_price.")
-    return ProductQuery(
-        keywords=q.strip() if q else None,
-        category_id=category_id,
-        min_price=low,
-        max_price=high,
-        sort=sort,
-        page=page,
-        page_size=page_size,
-        max_delivery_days=max_delivery_days,
-        locale=locale,
+class _CommaSeparatedIds(BaseModel):
+    ids: str = Field(
+        min_length=1,
+        max_length=8000,
+        description="Up to 20 comma-separated product IDs or AliExpress product URLs, "
+        "e.g. 1005006123456789,https://www.aliexpress.com/item/1005006123456790.html",
     )
 
 
-ProductQueryDep = Annotated[ProductQuery, Depends(get_product_query)]
+class ProductBatchQuery(LocaleParams, _CommaSeparatedIds):
+    """getProducts' query string: the IDs as one comma-separated value, then the locale."""
 
 
 @router.get(
@@ -107,10 +51,10 @@ ProductQueryDep = Annotated[ProductQuery, Depends(get_product_query)]
     "Needs q or category_id.",
     response_model=ProductPage,
 )
-async def search_products(client: ClientDep, query: ProductQueryDep) -> ProductPage:
-    if not query.keywords and query.category_id is None:
-        raise InvalidRequest("Invalid query parameter 'q': give q (keywords) or category_id.")
-    return await client.query_products(query)
+async def search_products(
+    client: ClientDep, settings: SettingsDep, params: SearchQuery
+) -> ProductPage:
+    return await products.search_products(client, settings, params)
 
 
 @router.get(
@@ -121,8 +65,10 @@ async def search_products(client: ClientDep, query: ProductQueryDep) -> ProductP
     "and price. Same shape as searchProducts.",
     response_model=ProductPage,
 )
-async def hot_products(client: ClientDep, query: ProductQueryDep) -> ProductPage:
-    return await client.query_hot_products(query)
+async def hot_products(
+    client: ClientDep, settings: SettingsDep, params: SearchQuery
+) -> ProductPage:
+    return await products.hot_products(client, settings, params)
 
 
 @router.get(
@@ -134,21 +80,15 @@ async def hot_products(client: ClientDep, query: ProductQueryDep) -> ProductPage
     response_model=ProductDetail,
 )
 async def get_product(
-    client: ClientDep,
-    locale: LocaleDep,
     product_id: Annotated[
-        str,
-        Path(
-            pattern=r"^\d{6,20}$",
-            description="Numeric product ID, e.g. 1005006123456789 (the number in "
-            "/item/<id>.html).",
-        ),
+        str, Path(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
     ],
+    client: ClientDep,
+    settings: SettingsDep,
+    locale: LocaleQuery,
 ) -> ProductDetail:
-    found = await client.get_product_details([product_id], locale)
-    if not found:
-        raise NotFound(f"No AliExpress product with ID {product_id}.")
-    return found[0]
+    params = ProductParams(product_id=product_id, **locale.locale_fields())
+    return await products.get_product(client, settings, params)
 
 
 @router.get(
@@ -160,41 +100,7 @@ async def get_product(
     response_model=ProductBatch,
 )
 async def get_products(
-    client: ClientDep,
-    locale: LocaleDep,
-    ids: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=8000,
-            description="Up to 20 comma-separated product IDs or AliExpress product URLs, "
-            "e.g. 1005006123456789,https://www.aliexpress.com/item/1005006123456790.html",
-        ),
-    ],
+    client: ClientDep, settings: SettingsDep, query: Annotated[ProductBatchQuery, Query()]
 ) -> ProductBatch:
-    product_ids = parse_ids(ids)
-    found = await client.get_product_details(product_ids, locale)
-    known = {product.id for product in found}
-    return ProductBatch(products=found, not_found=[i for i in product_ids if i not in known])
-
-
-def parse_ids(ids: str) -> list[str]:
-    """Distinct product IDs in request order; a clear 422 for anything else."""
-    refs = [ref.strip() for ref in ids.split(",") if ref.strip()]
-    if not refs:
-        raise InvalidRequest("Invalid query parameter 'ids': give at least one product ID.")
-    if len(refs) > MAX_BATCH:
-        raise InvalidRequest(
-            f"Invalid query parameter 'ids': at most {MAX_BATCH} products, got {len(refs)}."
-        )
-    product_ids: list[str] = []
-    for ref in refs:
-        product_id = parse_product_ref(ref)
-        if product_id is None:
-            raise InvalidRequest(
-                f"Invalid query parameter 'ids': {ref[:80]!r} is neither a product ID nor an "
-                "AliExpress product URL."
-            )
-        if product_id not in product_ids:
-            product_ids.append(product_id)
-    return product_ids
+    params = ProductBatchParams(ids=[query.ids], **query.locale_fields())
+    return await products.get_products(client, settings, params)

@@ -12,7 +12,8 @@ import pytest
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
 from devtools.httpx_transport import gateway_transport
 from lib.config import get_settings
-from lib.data_api import ClientProvider, get_client_provider
+from lib.data_api import get_client_provider
+from lib.upstream import ClientProvider
 from tests.conftest import TRACKING_ID
 from tests.leak_scan import API_KEYS
 
@@ -32,6 +33,7 @@ CONFIG_VARS = (
     "VERCEL_GIT_COMMIT_SHA",
     "VERCEL_REGION",
     "VERCEL_PROJECT_PRODUCTION_URL",
+    "MCP_ALLOWED_ORIGINS",
 )
 API_KEY = API_KEYS[0]
 FULL_CONFIG = {

@@ -8,7 +8,8 @@ import pytest
 
 from devtools.fake_gateway import FakeGateway
 from devtools.httpx_transport import HttpxTransport
-from lib.data_api import ClientProvider, get_client_provider
+from lib.data_api import get_client_provider
+from lib.upstream import ClientProvider
 from tests.api.conftest import Caller, assert_error
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("configured")]

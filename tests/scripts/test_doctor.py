@@ -50,6 +50,11 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
     config = json.loads((root / "vercel.json").read_text())
     config["framework"] = "fastapi"
     (root / "vercel.json").write_text(json.dumps(config))
+    # The MCP function: folder renamed to shadow the SDK (so no functions entry matches
+    # it) and the SDK's default Host check left on.
+    (root / "api" / "mcp_fn").rename(root / "api" / "mcp")
+    endpoint = root / "lib" / "mcp_server" / "endpoint.py"
+    endpoint.write_text(endpoint.read_text().replace("transport_security=ANY_HOST", ""))
 
     assert doctor.main(["--root", str(root)]) == 1
     out = capsys.readouterr().out
@@ -62,11 +67,17 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
         "api/requirements.txt",
         "pyproject.toml",
         "Python version",
+        "folder functions",
+        "MCP host trap",
         "dependencies",
         "import with an empty environment",
     ):
         assert any(trap in line for line in failed), f"{trap} not reported:\n{out}"
     assert "links.py defines 'handler'" in out
-    assert "not in requirements: requests" in out
+    assert "categories: not in requirements.txt: requests" in out
     assert "KeyError" in out or "could not import" in out
+    assert "api/mcp/index.py matches no vercel.json functions entry" in out
+    assert "api/mcp/ shadows the 'mcp' package" in out
+    assert "lib/mcp_server/endpoint.py:" in out
+    assert "status 421, expected 200" in out  # the live probe with a public Host
     assert out.count("fix:") == len(failed)

@@ -1,0 +1,228 @@
+"""The operations of ``lib.operations`` as MCP tools (CONTRACT §7).
+
+A :class:`ToolDefinition` pairs an operation with what a model needs to call it:
+a name, a description written for a model, the operation's input model (its JSON
+schema is the tool's ``inputSchema``) and its answer model (``outputSchema``).
+:func:`run_tool` validates the arguments with the same model the REST route uses,
+calls the same operation and returns ``structuredContent`` equal to the REST JSON,
+plus a short text for clients that read only text. Every contract problem (bad
+arguments, upstream failure, missing configuration) becomes a tool result with
+``isError: true`` carrying the REST error envelope, so the model can correct itself.
+
+Adding a tool is one more ``ToolDefinition`` in a list handed to
+``lib.mcp_server.server.build_server``.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel
+
+from lib.aliexpress.client import AliExpressClient
+from lib.aliexpress.errors import AliExpressError
+from lib.aliexpress.models import CategoryList, LinkBatch, ProductBatch, ProductPage
+from lib.config import Settings, get_settings
+from lib.http.context import annotate, current_request_id
+from lib.http.errors import HTTPProblem, error_document
+from lib.operations import categories, links, products
+from lib.operations.params import parse_params
+from lib.upstream import ClientProvider
+
+Operation = Callable[[AliExpressClient, Settings, Any], Awaitable[BaseModel]]
+
+# Every tool reads the AliExpress catalogue: nothing is changed, the world is open.
+CATALOGUE_READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
+TEXT_LINES = 10  # products listed in the text content; the full answer is structured
+
+
+@dataclass(frozen=True)
+class ToolDefinition:
+    """One MCP tool over one operation.
+
+    ``meta`` is the tool's ``_meta`` (e.g. ``{"ui": {"resourceUri": "ui://..."}}``
+    for an MCP Apps view); ``summarize`` writes the short text content.
+    """
+
+    name: str
+    title: str
+    description: str
+    params: type[BaseModel]
+    output: type[BaseModel]
+    operation: Operation
+    summarize: Callable[[Any], str]
+    annotations: ToolAnnotations = field(default_factory=lambda: CATALOGUE_READ)
+    meta: Mapping[str, Any] | None = None
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.params.model_json_schema()
+
+
+async def run_tool(
+    definition: ToolDefinition, arguments: Mapping[str, Any], clients: ClientProvider
+) -> CallToolResult:
+    """One ``tools/call``: the operation's answer, or its problem as a tool error."""
+    try:
+        params = parse_params(definition.params, lenient_lists(definition.params, arguments))
+        settings = get_settings()
+        answer = await definition.operation(clients.get(settings), settings, params)
+    except (HTTPProblem, AliExpressError) as problem:
+        annotate(tool_error=problem.code)
+        return tool_error(problem.code, problem.message)
+    return CallToolResult(
+        content=[TextContent(type="text", text=definition.summarize(answer))],
+        structured_content=answer.model_dump(mode="json"),
+    )
+
+
+def tool_error(code: str, message: str) -> CallToolResult:
+    """The REST error envelope as the text of an ``isError`` result."""
+    document = error_document(code, message, current_request_id())
+    text = json.dumps(document, separators=(",", ":"))
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+def lenient_lists(model: type[BaseModel], arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Models sometimes send a list argument as a JSON string or one bare value."""
+    fixed = dict(arguments)
+    for name, info in model.model_fields.items():
+        value = fixed.get(name)
+        if not isinstance(value, str) or typing.get_origin(info.annotation) is not list:
+            continue
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            decoded = None
+        fixed[name] = decoded if isinstance(decoded, list) else [value]
+    return fixed
+
+
+# -- short text for clients without structured output -------------------------------
+
+
+def _product_line(product: Any) -> str:
+    price = (
+        f"{product.price.amount} {product.price.currency or ''}".strip() if product.price else "?"
+    )
+    link = product.affiliate_url or product.url or ""
+    return f"- {product.title or 'untitled'} | {price} | id {product.id} | {link}"
+
+
+def summarize_page(page: ProductPage) -> str:
+    head = f"Page {page.page}: {len(page.products)} of {page.total} products" + (
+        " (more pages)." if page.has_more else "."
+    )
+    return "\n".join([head, *(_product_line(p) for p in page.products[:TEXT_LINES])])
+
+
+def summarize_batch(batch: ProductBatch) -> str:
+    head = f"{len(batch.products)} products found"
+    head += f"; not found: {', '.join(batch.not_found)}." if batch.not_found else "."
+    return "\n".join([head, *(_product_line(p) for p in batch.products[:TEXT_LINES])])
+
+
+def summarize_links(batch: LinkBatch) -> str:
+    lines = [f"{len(batch.links)} affiliate links (tracking ID {batch.tracking_id}):"]
+    lines += [f"- {link.url} -> {link.affiliate_url or 'no link'}" for link in batch.links]
+    return "\n".join(lines)
+
+
+def summarize_categories(listing: CategoryList) -> str:
+    shown = ", ".join(f"{c.name} ({c.id})" for c in listing.categories[:30])
+    more = len(listing.categories) - 30
+    return f"{len(listing.categories)} categories: {shown}" + (
+        f", and {more} more." if more > 0 else "."
+    )
+
+
+# -- the catalogue ---------------------------------------------------------------------
+
+SEARCH_PRODUCTS = ToolDefinition(
+    name="search_products",
+    title="Search AliExpress products",
+    description=(
+        "Search AliExpress for products matching keywords (q) and/or a category_id. Returns one "
+        "page of products with title, price, original price, discount, rating, orders, image, "
+        "shop and affiliate_url. Use it when the user wants to find or compare products. Give "
+        "q in plain words (e.g. 'usb c charger'); narrow with min_price/max_price (in currency "
+        "units), sort (price_asc, price_desc, orders_desc for best sellers) and "
+        "max_delivery_days. Set ship_to, currency and language to the user's country, currency "
+        "and language. Share affiliate_url with the user, not url. Ask for the next page with page."
+    ),
+    params=products.ProductSearchParams,
+    output=ProductPage,
+    operation=products.search_products,
+    summarize=summarize_page,
+)
+
+HOT_PRODUCTS = ToolDefinition(
+    name="hot_products",
+    title="Hot AliExpress products",
+    description=(
+        "List hot products: popular AliExpress products with high affiliate commission. Use it "
+        "for 'what is trending', gift ideas or deals, optionally narrowed by q, category_id and "
+        "price. Same answer shape and parameters as search_products; q is optional here."
+    ),
+    params=products.ProductSearchParams,
+    output=ProductPage,
+    operation=products.hot_products,
+    summarize=summarize_page,
+)
+
+GET_PRODUCTS = ToolDefinition(
+    name="get_products",
+    title="Get AliExpress products by ID or URL",
+    description=(
+        "Full details of 1-20 products: all images, video, price, rating, shop and "
+        "affiliate_url. Pass ids as a list of product IDs (e.g. '1005006123456789') or "
+        "AliExpress product URLs the user pasted. IDs AliExpress does not know are listed in "
+        "not_found. Use it when the user gives a product link or asks about a product from an "
+        "earlier search."
+    ),
+    params=products.ProductBatchParams,
+    output=ProductBatch,
+    operation=products.get_products,
+    summarize=summarize_batch,
+)
+
+AFFILIATE_LINKS = ToolDefinition(
+    name="affiliate_links",
+    title="Make AliExpress affiliate links",
+    description=(
+        "Turn 1-20 AliExpress URLs (product, store or promotion pages) into tracked affiliate "
+        "links, in the same order. Use it when the user shares AliExpress links and wants "
+        "shareable ones; products from search already carry affiliate_url. affiliate_url is "
+        "null where AliExpress could not make a link."
+    ),
+    params=links.AffiliateLinksParams,
+    output=LinkBatch,
+    operation=links.affiliate_links,
+    summarize=summarize_links,
+)
+
+LIST_CATEGORIES = ToolDefinition(
+    name="list_categories",
+    title="List AliExpress categories",
+    description=(
+        "The AliExpress category tree: top-level categories have parent_id null; pass "
+        "parent_id to list one category's children. Use a category's id as category_id in "
+        "search_products or hot_products to browse a category."
+    ),
+    params=categories.CategoryParams,
+    output=CategoryList,
+    operation=categories.list_categories,
+    summarize=summarize_categories,
+)
+
+TOOLS: tuple[ToolDefinition, ...] = (
+    SEARCH_PRODUCTS,
+    HOT_PRODUCTS,
+    GET_PRODUCTS,
+    AFFILIATE_LINKS,
+    LIST_CATEGORIES,
+)

@@ -1,0 +1,53 @@
+"""Affiliate links for AliExpress URLs."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from lib.aliexpress.client import AliExpressClient
+from lib.aliexpress.errors import NotConfiguredError
+from lib.aliexpress.models import LinkBatch, is_aliexpress_url
+from lib.config import Settings
+from lib.http.errors import InvalidParameter
+
+MAX_URLS = 20
+MAX_URL_LENGTH = 2000
+# Split "a,b" lists only where a new URL starts: commas inside a URL stay.
+_URL_SEPARATOR = re.compile(r",\s*(?=https?://)", re.IGNORECASE)
+
+
+class AffiliateLinksParams(BaseModel):
+    """createAffiliateLinks (REST ``url``) / affiliate_links (``urls``)."""
+
+    urls: list[str] = Field(
+        min_length=1,
+        max_length=MAX_URLS,
+        description="1-20 AliExpress URLs (products, stores, promotions), e.g. "
+        "https://www.aliexpress.com/item/1005006123456789.html.",
+    )
+
+
+async def affiliate_links(
+    client: AliExpressClient, settings: Settings, params: AffiliateLinksParams
+) -> LinkBatch:
+    urls = aliexpress_urls(params.urls)
+    if not settings.tracking_id:
+        raise NotConfiguredError(("ALIEXPRESS_TRACKING_ID",))
+    links = await client.generate_links(urls, settings.tracking_id)
+    return LinkBatch(links=links, tracking_id=settings.tracking_id)
+
+
+def aliexpress_urls(values: list[str]) -> list[str]:
+    """Distinct URLs in request order; an entry may hold comma-separated URLs."""
+    urls = [part.strip() for value in values for part in _URL_SEPARATOR.split(value)]
+    urls = [u for u in urls if u]
+    if not urls:
+        raise InvalidParameter("urls", "give at least one AliExpress URL.")
+    if len(urls) > MAX_URLS:
+        raise InvalidParameter("urls", f"at most {MAX_URLS} URLs, got {len(urls)}.")
+    for candidate in urls:
+        if len(candidate) > MAX_URL_LENGTH or not is_aliexpress_url(candidate):
+            raise InvalidParameter("urls", f"{candidate[:80]!r} is not an AliExpress URL.")
+    return list(dict.fromkeys(urls))

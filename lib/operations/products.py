@@ -1,0 +1,180 @@
+"""Products: search, hot products, one product's details, several products' details."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+from lib.aliexpress.client import AliExpressClient
+from lib.aliexpress.models import (
+    ProductBatch,
+    ProductDetail,
+    ProductPage,
+    ProductQuery,
+    Sort,
+    parse_product_ref,
+)
+from lib.aliexpress.platform import DELIVERY_DAYS
+from lib.config import Settings
+from lib.http.errors import InvalidParameter, NotFound
+from lib.operations.params import LocaleParams
+
+MAX_BATCH = 20
+MAX_PAGE = 1000
+PRODUCT_ID_PATTERN = r"^\d{6,20}$"
+PRODUCT_ID_DESCRIPTION = (
+    "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
+)
+
+
+class ProductFilters(BaseModel):
+    """What narrows a page of products (search and hot products)."""
+
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Search keywords in plain words, e.g. 'phone case'. "
+        "Search needs q or category_id.",
+        examples=["phone case"],
+    )
+    category_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=10**12,
+        description="AliExpress category ID (see listCategories) to search in or filter by.",
+    )
+    min_price: float | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="Lowest price, in `currency` units (12.5 = 12.50).",
+        examples=[12.5],
+    )
+    max_price: float | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        allow_inf_nan=False,
+        description="Highest price, in `currency` units (12.5 = 12.50).",
+        examples=[12.5],
+    )
+    sort: Sort = Field(
+        default="relevance",
+        description="relevance (default), price_asc, price_desc or orders_desc "
+        "(best sellers first).",
+    )
+    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    page_size: int = Field(
+        default=10, ge=1, le=50, description="Products per page, 1-50 (default 10)."
+    )
+    max_delivery_days: int | None = Field(
+        default=None,
+        description="Only products delivered within this many days (3, 5, 7 or 10).",
+        json_schema_extra={"enum": list(DELIVERY_DAYS)},
+    )
+
+
+class ProductSearchParams(LocaleParams, ProductFilters):
+    """searchProducts / search_products and listHotProducts / hot_products.
+
+    (pydantic puts the last base's fields first: the filters, then the locale.)
+    """
+
+
+class _ProductId(BaseModel):
+    product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+
+
+class ProductParams(LocaleParams, _ProductId):
+    """getProduct: one product by ID (fields: product_id, then the locale)."""
+
+
+class _ProductRefs(BaseModel):
+    ids: list[str] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="1-20 product IDs (e.g. 1005006123456789) or AliExpress product URLs "
+        "(e.g. https://www.aliexpress.com/item/1005006123456789.html).",
+    )
+
+
+class ProductBatchParams(LocaleParams, _ProductRefs):
+    """getProducts / get_products: several products by IDs or product URLs, then the locale."""
+
+
+def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:
+    """The upstream query; :class:`InvalidParameter` for what one field cannot say."""
+    days = params.max_delivery_days
+    if days is not None and days not in DELIVERY_DAYS:
+        raise InvalidParameter("max_delivery_days", "must be one of 3, 5, 7 or 10.")
+    # str() first: a float's binary expansion is not the amount the caller typed.
+    low = Decimal(str(params.min_price)) if params.min_price is not None else None
+    high = Decimal(str(params.max_price)) if params.max_price is not None else None
+    if low is not None and high is not None and low > high:
+        raise InvalidParameter("min_price", "must not exceed max_price.")
+    return ProductQuery(
+        keywords=params.q.strip() if params.q else None,
+        category_id=params.category_id,
+        min_price=low,
+        max_price=high,
+        sort=params.sort,
+        page=params.page,
+        page_size=params.page_size,
+        max_delivery_days=days,
+        locale=params.locale(settings),
+    )
+
+
+async def search_products(
+    client: AliExpressClient, settings: Settings, params: ProductSearchParams
+) -> ProductPage:
+    query = product_query(params, settings)
+    if not query.keywords and query.category_id is None:
+        raise InvalidParameter("q", "give q (keywords) or category_id.")
+    return await client.query_products(query)
+
+
+async def hot_products(
+    client: AliExpressClient, settings: Settings, params: ProductSearchParams
+) -> ProductPage:
+    return await client.query_hot_products(product_query(params, settings))
+
+
+async def get_product(
+    client: AliExpressClient, settings: Settings, params: ProductParams
+) -> ProductDetail:
+    found = await client.get_product_details([params.product_id], params.locale(settings))
+    if not found:
+        raise NotFound(f"No AliExpress product with ID {params.product_id}.")
+    return found[0]
+
+
+async def get_products(
+    client: AliExpressClient, settings: Settings, params: ProductBatchParams
+) -> ProductBatch:
+    product_ids = product_ids_from(params.ids)
+    found = await client.get_product_details(product_ids, params.locale(settings))
+    known = {product.id for product in found}
+    return ProductBatch(products=found, not_found=[i for i in product_ids if i not in known])
+
+
+def product_ids_from(refs: list[str]) -> list[str]:
+    """Distinct product IDs in request order; an entry may hold comma-separated refs."""
+    parts = [part.strip() for ref in refs for part in ref.split(",") if part.strip()]
+    if not parts:
+        raise InvalidParameter("ids", "give at least one product ID.")
+    if len(parts) > MAX_BATCH:
+        raise InvalidParameter("ids", f"at most {MAX_BATCH} products, got {len(parts)}.")
+    product_ids: list[str] = []
+    for ref in parts:
+        product_id = parse_product_ref(ref)
+        if product_id is None:
+            raise InvalidParameter(
+                "ids", f"{ref[:80]!r} is neither a product ID nor an AliExpress product URL."
+            )
+        if product_id not in product_ids:
+            product_ids.append(product_id)
+    return product_ids
