@@ -39,11 +39,17 @@ from devtools.vercel_probes import (  # noqa: E402
     run_probes,
     unconfigured_probes,
 )
-from devtools.vercel_routes import function_names  # noqa: E402
+from devtools.vercel_routes import function_entrypoint, function_names  # noqa: E402
 
 VERCEL_VERSION = "58.10.0"
 CLI = ROOT / ".tools" / "node_modules" / ".bin" / "vercel"
 MAX_BUNDLE_MB = 250
+# public/ is served statically; only the MCP function also bundles the view's sources
+# (public/cards/, vercel.json includeFiles), which it inlines into its ui:// view.
+VIEW_FUNCTION = "mcp_fn"
+VIEW_SOURCES = sorted(
+    f"public/cards/{p.name}" for p in (ROOT / "public" / "cards").iterdir() if p.is_file()
+)
 # Nothing from these may be inside a function bundle.
 FORBIDDEN_IN_BUNDLE = (
     "tests/",
@@ -52,7 +58,6 @@ FORBIDDEN_IN_BUNDLE = (
     "scripts/",
     "docs/",
     ".ci/",
-    "public/",
     ".env",
     ".venv/",
     ".tools/",
@@ -150,23 +155,32 @@ def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
     return project
 
 
+def func_dir(output: Path, name: str) -> Path:
+    """A built function: ``api/<name>.func``, or ``api/<name>/index.func`` for a folder."""
+    single = output / "functions" / "api" / f"{name}.func"
+    return single if single.is_dir() else output / "functions" / "api" / name / "index.func"
+
+
 def check_output(project: Path, report: Report) -> dict[str, float]:
     output = project / ".vercel" / "output"
     names = function_names(ROOT)
+    api = output / "functions" / "api"
     built = sorted(
-        p.name.removesuffix(".func") for p in (output / "functions" / "api").glob("*.func")
+        {p.name.removesuffix(".func") for p in api.glob("*.func")}
+        | {p.parent.name for p in api.glob("*/index.func")}
     )
     report.check(built == names, "exactly the expected functions", ", ".join(built))
     sizes: dict[str, float] = {}
     for name in built:
-        func = output / "functions" / "api" / f"{name}.func"
+        func = func_dir(output, name)
         config = json.loads((func / ".vc-config.json").read_text())
         handler = (func / "vc__handler__python.py").read_text()
         report.check(
             config.get("runtime") == "python3.12"
             and config.get("handler") == "vc__handler__python.vc_handler"
             and '"__VC_HANDLER_VARIABLE_NAME": "app"' in handler
-            and f'"__VC_HANDLER_ENTRYPOINT": "api/{name}.py"' in handler,
+            and f'"__VC_HANDLER_ENTRYPOINT": "{function_entrypoint(name, ROOT).as_posix()}"'
+            in handler,
             f"{name}: runtime python3.12, handler variable app",
         )
         files = config["filePathMap"]
@@ -181,7 +195,20 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             f"{name}: no tests, benchmarks, dev tooling or docs in bundle",
             ", ".join(leaked[:5]),
         )
-        size = sum((project / source).stat().st_size for source in files.values()) / 2**20
+        from_public = sorted(dest for dest in files if dest.startswith("public/"))
+        wanted = VIEW_SOURCES if name == VIEW_FUNCTION else []
+        holds = "holds exactly public/cards/" if wanted else "holds nothing from public/"
+        report.check(
+            from_public == wanted,
+            f"{name}: {holds}",
+            ", ".join(from_public[:8]) or "none",
+        )
+        missing = sorted(dest for dest, source in files.items() if not (project / source).is_file())
+        report.check(not missing, f"{name}: every mapped file exists", ", ".join(missing[:3]))
+        size = (
+            sum((project / s).stat().st_size for s in files.values() if (project / s).is_file())
+            / 2**20
+        )
         sizes[name] = size
         report.check(
             size < MAX_BUNDLE_MB, f"{name}: bundle size", f"{size:.1f} MB ({len(files)} files)"
@@ -271,7 +298,7 @@ def check_routes(config: dict, static: list[str], functions: list[str], report: 
 
 
 def materialize(project: Path, name: str, into: Path) -> Path:
-    func = project / ".vercel" / "output" / "functions" / "api" / f"{name}.func"
+    func = func_dir(project / ".vercel" / "output", name)
     target = into / name
     config = json.loads((func / ".vc-config.json").read_text())
     for dest, source in config["filePathMap"].items():
