@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: dev test lint vercel-check doctor bench load-check spec clean
+.PHONY: dev test lint vercel-check doctor bench load-check spec view screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt api/mcp_fn/requirements.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
@@ -43,6 +43,15 @@ load-check: $(STAMP)
 
 spec: $(STAMP)
 	$(BIN)/python -m devtools.gpt_spec
+
+# The MCP Apps view assembled from public/cards/ into lib/product_view.html (checked in).
+view: $(STAMP)
+	$(BIN)/python -m devtools.view_build
+
+# The landing page and the MCP Apps view at 360 px and 1280 px, demo mode, headless
+# Chromium (Debian's chromium package) -> docs/screenshots/ (linked from the README).
+screenshots: $(STAMP)
+	$(BIN)/python -m devtools.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

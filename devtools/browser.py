@@ -33,6 +33,18 @@ CHROMIUM_ARGS = (
 HOST_PAGE = Path(__file__).with_name("mcp_apps_host.html")
 IMAGE_HOST = re.compile(r"ae\d+\.alicdn\.com|ae-pic-a\d+\.aliexpress-media\.com")
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# A promo code in the contract's shape (CONTRACT §2, ``promo_code``). The fake gateway
+# serves none yet (promo_code_info comes with the deals work): tests and screenshots
+# give it to one product so the card's promo code is exercised and shown.
+SAMPLE_PROMO_CODE = {
+    "code": "AESAVE3",
+    "value": "US $3.00",
+    "min_spend": "US $20.00",
+    "starts_at": "2026-11-20",
+    "ends_at": "2026-12-02",
+    "remaining": "500",
+    "url": None,
+}
 
 
 def chromium_missing() -> str | None:
@@ -129,9 +141,10 @@ def open_view(page: Any, scenario: dict[str, Any]) -> Any:
 def wait_for_photos(frame: Any, timeout: float = 10_000) -> None:
     """Wait until cards are drawn and every photo in view has loaded or failed."""
     frame.wait_for_function(
-        """() => document.querySelector('.pc-card:not(.pc-skeleton)') && [...document.images].every(image =>
-            image.complete || image.getBoundingClientRect().left >= innerWidth
-            || image.getBoundingClientRect().top >= innerHeight)""",
+        """() => document.querySelector('.pc-card:not(.pc-skeleton)')
+            && [...document.images].every(image => image.complete
+                || image.getBoundingClientRect().left >= innerWidth
+                || image.getBoundingClientRect().top >= innerHeight)""",
         timeout=timeout,
     )
 

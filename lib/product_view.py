@@ -3,11 +3,14 @@ metadata each kind of host reads (CONTRACT §8).
 
 **One source.** The card component and its stylesheet live once, in ``public/cards/``
 (``card.js``, ``card.css``), where Vercel serves them to the landing page. The view is
-``public/cards/view.html`` plus its protocol script ``view.js``; :func:`view_html`
-assembles the self-contained document hosts need (no external scripts) by inlining
-the files the page references, at first use, and keeps it for the instance. Only the
-MCP function's bundle holds ``public/cards/`` (its ``functions`` entry in vercel.json;
-``make vercel-check`` proves it). Standard library only: nothing here needs the SDK.
+``public/cards/view.html`` plus its protocol script ``view.js``; :func:`assemble` makes
+the self-contained document hosts need (no external scripts) by inlining the files the
+page references. Vercel's Python builder never bundles a ``public/`` folder (58.10.0:
+``**/public/**`` is in its predefined excludes and it ignores ``includeFiles``), so the
+assembled document is generated into ``lib/product_view.html`` by ``make view`` and
+checked in, like the GPT spec: a test fails when it drifts from ``public/cards/``.
+:func:`view_html` reads it on first use. Only the MCP function's bundle holds it
+(vercel.json ``excludeFiles``; ``make vercel-check`` proves it). Standard library only.
 
 **Which host reads what** (checked 2026-11; re-check when a host changes):
 
@@ -43,6 +46,7 @@ VIEW_URI = "ui://aliexpress/product-cards.html"
 MIME_TYPE = "text/html;profile=mcp-app"
 CARDS_DIR = Path(__file__).resolve().parents[1] / "public" / "cards"
 VIEW_FILE = "view.html"
+ASSEMBLED = Path(__file__).with_name("product_view.html")  # `make view` writes it
 
 # AliExpress's product image CDNs, as the affiliate API's image URLs name them.
 IMAGE_ORIGINS = (
@@ -73,11 +77,12 @@ class ViewAssemblyError(RuntimeError):
 
 @functools.lru_cache(maxsize=1)
 def view_html() -> str:
-    """The view as one document: view.html with its stylesheet and scripts inlined."""
-    return assemble(CARDS_DIR)
+    """The view as one document (``lib/product_view.html``), read once per instance."""
+    return ASSEMBLED.read_text(encoding="utf-8")
 
 
-def assemble(folder: Path) -> str:
+def assemble(folder: Path = CARDS_DIR) -> str:
+    """view.html from ``folder`` with its stylesheet and scripts inlined."""
     page = (folder / VIEW_FILE).read_text(encoding="utf-8")
 
     def inline(match: re.Match[str]) -> str:

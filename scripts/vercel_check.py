@@ -44,12 +44,10 @@ from devtools.vercel_routes import function_entrypoint, function_names  # noqa: 
 VERCEL_VERSION = "58.10.0"
 CLI = ROOT / ".tools" / "node_modules" / ".bin" / "vercel"
 MAX_BUNDLE_MB = 250
-# public/ is served statically; only the MCP function also bundles the view's sources
-# (public/cards/, vercel.json includeFiles), which it inlines into its ui:// view.
+# The MCP Apps view, assembled from public/cards/ (lib/product_view.py): in the MCP
+# function's bundle only.
 VIEW_FUNCTION = "mcp_fn"
-VIEW_SOURCES = sorted(
-    f"public/cards/{p.name}" for p in (ROOT / "public" / "cards").iterdir() if p.is_file()
-)
+VIEW_DOCUMENT = "lib/product_view.html"
 # Nothing from these may be inside a function bundle.
 FORBIDDEN_IN_BUNDLE = (
     "tests/",
@@ -58,6 +56,7 @@ FORBIDDEN_IN_BUNDLE = (
     "scripts/",
     "docs/",
     ".ci/",
+    "public/",
     ".env",
     ".venv/",
     ".tools/",
@@ -195,13 +194,10 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             f"{name}: no tests, benchmarks, dev tooling or docs in bundle",
             ", ".join(leaked[:5]),
         )
-        from_public = sorted(dest for dest in files if dest.startswith("public/"))
-        wanted = VIEW_SOURCES if name == VIEW_FUNCTION else []
-        holds = "holds exactly public/cards/" if wanted else "holds nothing from public/"
+        wanted = name == VIEW_FUNCTION
         report.check(
-            from_public == wanted,
-            f"{name}: {holds}",
-            ", ".join(from_public[:8]) or "none",
+            (VIEW_DOCUMENT in files) == wanted,
+            f"{name}: {'holds' if wanted else 'does not hold'} the MCP Apps view {VIEW_DOCUMENT}",
         )
         missing = sorted(dest for dest, source in files.items() if not (project / source).is_file())
         report.check(not missing, f"{name}: every mapped file exists", ", ".join(missing[:3]))

@@ -13,6 +13,10 @@ from lib.product_view import CARDS_DIR, ViewAssemblyError, assemble, resource_me
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def test_checked_in_view_matches_public_cards() -> None:
+    assert product_view.view_html() == assemble(), "run `make view` after editing public/cards/"
+
+
 def test_view_inlines_the_shared_card_files_and_its_protocol_script() -> None:
     html = product_view.view_html()
     for name in ("card.css", "card.js", "view.js"):

@@ -13,23 +13,13 @@ from typing import Any
 
 import pytest
 
-from devtools.browser import open_view, view_scenario, wait_for_photos
+from devtools.browser import SAMPLE_PROMO_CODE, open_view, view_scenario, wait_for_photos
 from devtools.dev_process import mcp_request, read_view
 from lib.product_view import VIEW_URI
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 QUERY = {"q": "phone case", "page_size": 4}
-# The contract's promo_code shape (CONTRACT §2). The fake gateway serves none yet (the
-# deals branch adds promo_code_info), so a search result gets this one when it has none.
-PROMO_CODE = {
-    "code": "AESAVE3",
-    "value": "US $3.00",
-    "min_spend": "US $20.00",
-    "starts_at": "2026-11-20",
-    "ends_at": "2026-12-02",
-    "remaining": "500",
-    "url": None,
-}
+PROMO_CODE = SAMPLE_PROMO_CODE  # used only when the demo data carries no promo code
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +29,7 @@ def view(demo_server: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def search_result(demo_server: str) -> dict[str, Any]:
-    result = mcp_request(
-        demo_server, "tools/call", {"name": "search_products", "arguments": QUERY}
-    )
+    result = mcp_request(demo_server, "tools/call", {"name": "search_products", "arguments": QUERY})
     assert not result["isError"] and len(result["structuredContent"]["products"]) == 4
     products = result["structuredContent"]["products"]
     if not any(product.get("promo_code") for product in products):
@@ -173,9 +161,7 @@ def test_fits_360_px_and_reports_its_size(page, view, search_result) -> None:
     widths = frame.evaluate("[document.documentElement.scrollWidth, innerWidth]")
     assert widths[0] <= widths[1]  # only the card row scrolls sideways, not the page
     assert cards(frame).first.bounding_box()["width"] >= 180
-    page.wait_for_function(
-        "window.hostLog.some(m => m.method === 'ui/notifications/size-changed')"
-    )
+    page.wait_for_function("window.hostLog.some(m => m.method === 'ui/notifications/size-changed')")
     frame_height = page.locator("#view").bounding_box()["height"]
     assert frame_height >= cards(frame).first.bounding_box()["height"]
 
