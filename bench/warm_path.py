@@ -1,4 +1,4 @@
-"""Warm path: products search in process against the fake gateway at zero latency.
+"""Warm path: products search and the MCP tools/call in process, fake gateway at zero latency.
 
     python -m bench.warm_path [--requests 2000] [--write]
 
@@ -7,7 +7,9 @@ gateway runs in its own process on loopback, answering at once. Every search is
 distinct (so every request goes upstream, no cache hits). Per-request overhead
 is the function's own log line: latency_ms - upstream_ms (everything but the
 upstream round trip). Also: requests/s on one worker with 20 in flight, and
-upstream connections opened per 100 requests (keep-alive: 1).
+upstream connections opened per 100 requests (keep-alive: 1). The MCP function
+(``api/mcp_fn``) is measured the same way: distinct ``search_products`` tool calls
+(JSON-RPC over stateless Streamable HTTP, a public Host), overhead from its log line.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ from devtools.server import load_function
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERHEAD_BUDGET_MS = 2.0
+MCP_OVERHEAD_BUDGET_MS = 3.0
+MCP_HEADERS = {
+    "host": "aliexpress-proxy.vercel.app",
+    "content-type": "application/json",
+    "accept": "application/json, text/event-stream",
+}
 
 
 def gateway_stats(port: int) -> dict[str, int]:
@@ -60,6 +68,29 @@ async def sequential(app: object, count: int, offset: int) -> tuple[list[dict], 
                 )
             wall.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text
+            logs.append(json.loads(buffer.getvalue().splitlines()[-1]))
+    return logs, wall
+
+
+async def mcp_sequential(app: object, count: int, offset: int) -> tuple[list[dict], list[float]]:
+    """Distinct search_products tool calls, one after another; their log lines."""
+    logs, wall = [], []
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="https://bench") as client:
+        for index in range(count):
+            arguments = {"q": "phone", "page_size": 10, "min_price": (offset + index) / 100}
+            message = {
+                "jsonrpc": "2.0",
+                "id": index,
+                "method": "tools/call",
+                "params": {"name": "search_products", "arguments": arguments},
+            }
+            buffer = io.StringIO()
+            started = time.perf_counter()
+            with redirect_stdout(buffer):
+                response = await client.post("/mcp", json=message, headers=MCP_HEADERS)
+            wall.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200 and '"isError":false' in response.text, response.text
             logs.append(json.loads(buffer.getvalue().splitlines()[-1]))
     return logs, wall
 
@@ -106,6 +137,7 @@ def main() -> None:
         )
         os.environ.pop("PROXY_API_KEY", None)
         app = load_function(ROOT, "products")
+        mcp_app = load_function(ROOT, "mcp_fn")
 
         async def phases() -> tuple:
             # One event loop throughout, as in a warm instance (one client, one cache).
@@ -116,14 +148,20 @@ def main() -> None:
             rps = await concurrent(app, 10.0, 20)
             await sequential(app, 300, 70_000_000)
             hit_logs, hit_wall = await sequential(app, 300, 70_000_000)  # the same again
-            return before, logs, wall, after, rps, hit_logs, hit_wall
+            await mcp_sequential(mcp_app, 200, 90_000_000)  # warm up
+            mcp = await mcp_sequential(mcp_app, args.requests, 0)
+            return before, logs, wall, after, rps, hit_logs, hit_wall, mcp
 
-        before, logs, wall, after, rps, hit_logs, hit_wall = asyncio.run(phases())
+        before, logs, wall, after, rps, hit_logs, hit_wall, mcp = asyncio.run(phases())
     finally:
         gateway.terminate()
         gateway.wait(timeout=10)
     assert all(line["cache"] == "miss" for line in logs)
     assert all(line["cache"] == "hit" for line in hit_logs)
+    mcp_logs, mcp_wall = mcp
+    assert all(line["cache"] == "miss" and line["tool"] for line in mcp_logs)
+    mcp_overhead = [line["latency_ms"] - line["upstream_ms"] for line in mcp_logs]
+    mcp_p50 = statistics.median(mcp_overhead)
     overhead = [line["latency_ms"] - line["upstream_ms"] for line in logs]
     upstream = [line["upstream_ms"] for line in logs]
     calls = after["calls"] - before["calls"]
@@ -148,6 +186,10 @@ def main() -> None:
         f"{statistics.median(wall):.2f} | {percentile(wall, 0.99):.2f} |",
         f"| wall time for a cache hit (ms) | {statistics.median(hit_wall):.2f} | "
         f"{percentile(hit_wall, 0.99):.2f} |",
+        f"| MCP: tools/call overhead, excluding upstream (ms) | {mcp_p50:.2f} | "
+        f"{percentile(mcp_overhead, 0.99):.2f} |",
+        f"| MCP: tools/call wall time seen by the in-process caller (ms) | "
+        f"{statistics.median(mcp_wall):.2f} | {percentile(mcp_wall, 0.99):.2f} |",
         "",
         f"Requests/s on one worker, 20 in flight, distinct searches: **{rps:.0f}**. "
         f"Upstream connections opened per 100 requests: **{per_100:.2f}** "
@@ -157,6 +199,8 @@ def main() -> None:
         "|---|---|---|",
         f"| warm overhead p50 <= {OVERHEAD_BUDGET_MS:.0f} ms per search, excluding upstream | "
         f"{'PASS' if p50 <= OVERHEAD_BUDGET_MS else 'FAIL'} | {p50:.2f} ms |",
+        f"| MCP tools/call overhead p50 <= {MCP_OVERHEAD_BUDGET_MS:.0f} ms, excluding upstream | "
+        f"{'PASS' if mcp_p50 <= MCP_OVERHEAD_BUDGET_MS else 'FAIL'} | {mcp_p50:.2f} ms |",
     ]
     text = "\n".join(lines)
     print(text)

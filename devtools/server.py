@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         base = f"http://{args.host}:{args.port}"
         print(f"Serving functions {', '.join(sorted(router.functions))} at {base}")
         print(f"  try: curl '{base}/api/products/search?q=phone+case'")
+        print(f"  MCP clients (Inspector, Claude Code, ...): {base}/mcp")
         uvicorn.run(DevServer(), host=args.host, port=args.port, log_level="warning")
 
 

@@ -4,12 +4,16 @@
    builder writes pyproject.toml/uv.lock into the project it builds).
 2. Run the pinned CLI's `vercel build` twice: project settings `framework: null`
    and `framework: "fastapi"` (what the dashboard auto-detects).
-3. Check the output: exactly the expected functions; python3.12 and variable
-   `app` in each; static output = public/ only; no tests, benchmarks or dev
-   tooling in any bundle; bundle sizes; config.json routes every public URL of
-   the contract to the right function.
+3. Check the output: exactly the expected functions (folder functions such as
+   api/mcp_fn/index.py included); python3.12 and variable `app` in each; static
+   output = public/ only; no tests, benchmarks or dev tooling in any bundle;
+   every file a bundle references still exists after the whole build; only the
+   MCP function's bundle holds the MCP SDK; bundle sizes, the others within
+   +-5% of the recorded reference (scripts/data/bundle_sizes.json); config.json
+   routes every public URL of the contract to the right function.
 4. Start each built function through its own vc__handler__python.py with that
-   build's vendored dependencies only, and probe every route.
+   build's vendored dependencies only, and probe every route (the MCP function
+   with a public Host).
 """
 
 from __future__ import annotations
@@ -44,6 +48,12 @@ from devtools.vercel_routes import function_entrypoint, function_names  # noqa: 
 VERCEL_VERSION = "58.10.0"
 CLI = ROOT / ".tools" / "node_modules" / ".bin" / "vercel"
 MAX_BUNDLE_MB = 250
+# Bundle sizes before the MCP function existed (vercel build, framework null), and
+# how far the other functions may drift from them.
+REFERENCE_SIZES = ROOT / "scripts" / "data" / "bundle_sizes.json"
+SIZE_TOLERANCE = 0.05
+SDK_PACKAGE = "_vendor/mcp/"
+SDK_FUNCTIONS = {"mcp_fn"}  # the only bundles that may hold the MCP SDK
 # The MCP Apps view, assembled from public/cards/ (lib/product_view.py): in the MCP
 # function's bundle only.
 VIEW_FUNCTION = "mcp_fn"
@@ -154,33 +164,36 @@ def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
     return project
 
 
-def func_dir(output: Path, name: str) -> Path:
-    """A built function: ``api/<name>.func``, or ``api/<name>/index.func`` for a folder."""
-    single = output / "functions" / "api" / f"{name}.func"
-    return single if single.is_dir() else output / "functions" / "api" / name / "index.func"
+def function_output(output: Path, name: str) -> Path:
+    """``api/<name>.func``, or ``api/<name>/index.func`` for a folder function."""
+    entry = function_entrypoint(name, ROOT)
+    return output / "functions" / entry.with_suffix(".func")
 
 
 def check_output(project: Path, report: Report) -> dict[str, float]:
     output = project / ".vercel" / "output"
     names = function_names(ROOT)
-    api = output / "functions" / "api"
+    functions_dir = output / "functions" / "api"
     built = sorted(
-        {p.name.removesuffix(".func") for p in api.glob("*.func")}
-        | {p.parent.name for p in api.glob("*/index.func")}
+        [p.name.removesuffix(".func") for p in functions_dir.glob("*.func")]
+        + [p.parent.name for p in functions_dir.glob("*/index.func")]
     )
     report.check(built == names, "exactly the expected functions", ", ".join(built))
     sizes: dict[str, float] = {}
     for name in built:
-        func = func_dir(output, name)
+        func = function_output(output, name)
+        entry = function_entrypoint(name, ROOT).as_posix()
         config = json.loads((func / ".vc-config.json").read_text())
         handler = (func / "vc__handler__python.py").read_text()
         report.check(
             config.get("runtime") == "python3.12"
             and config.get("handler") == "vc__handler__python.vc_handler"
             and '"__VC_HANDLER_VARIABLE_NAME": "app"' in handler
-            and f'"__VC_HANDLER_ENTRYPOINT": "{function_entrypoint(name, ROOT).as_posix()}"'
-            in handler,
+            and f'"__VC_HANDLER_ENTRYPOINT": "{entry}"' in handler,
             f"{name}: runtime python3.12, handler variable app",
+        )
+        report.check(
+            config.get("maxDuration") == 30, f"{name}: maxDuration 30 s from its functions entry"
         )
         files = config["filePathMap"]
         leaked = sorted(
@@ -194,21 +207,46 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             f"{name}: no tests, benchmarks, dev tooling or docs in bundle",
             ", ".join(leaked[:5]),
         )
+        missing = sorted(dest for dest, source in files.items() if not (project / source).exists())
+        report.check(
+            not missing,
+            f"{name}: every file the bundle references exists after the build",
+            f"{len(missing)} missing, e.g. {', '.join(missing[:3])} (a later function's "
+            "install into the builder's shared .vercel/python/.venv removed them)"
+            if missing
+            else "",
+        )
         wanted = name == VIEW_FUNCTION
         report.check(
             (VIEW_DOCUMENT in files) == wanted,
             f"{name}: {'holds' if wanted else 'does not hold'} the MCP Apps view {VIEW_DOCUMENT}",
         )
-        missing = sorted(dest for dest, source in files.items() if not (project / source).is_file())
-        report.check(not missing, f"{name}: every mapped file exists", ", ".join(missing[:3]))
+        holds_sdk = any(dest.startswith(SDK_PACKAGE) for dest in files)
+        report.check(
+            holds_sdk == (name in SDK_FUNCTIONS),
+            f"{name}: {'holds' if name in SDK_FUNCTIONS else 'does not hold'} the MCP SDK",
+        )
         size = (
-            sum((project / s).stat().st_size for s in files.values() if (project / s).is_file())
+            sum(
+                (project / source).stat().st_size
+                for source in files.values()
+                if (project / source).exists()
+            )
             / 2**20
         )
         sizes[name] = size
         report.check(
             size < MAX_BUNDLE_MB, f"{name}: bundle size", f"{size:.1f} MB ({len(files)} files)"
         )
+    reference = json.loads(REFERENCE_SIZES.read_text())["sizes_mb"]
+    for name, size in sizes.items():
+        if name in reference:
+            drift = size / reference[name] - 1
+            report.check(
+                abs(drift) <= SIZE_TOLERANCE,
+                f"{name}: bundle within {SIZE_TOLERANCE:.0%} of its size before the MCP function",
+                f"{size:.1f} MB vs {reference[name]:.1f} MB ({drift:+.1%})",
+            )
     static = sorted(
         str(p.relative_to(output / "static")) for p in (output / "static").rglob("*") if p.is_file()
     )
@@ -238,6 +276,13 @@ def expected_routes(functions: list[str]) -> dict[str, str]:
         "/requirements.txt": "function:health",
         "/.env": "function:health",
     }
+    if "mcp_fn" in functions:
+        routes |= {
+            "/mcp": "function:mcp_fn",
+            "/api/mcp": "function:mcp_fn",
+            "/api/mcp_fn": "function:mcp_fn",
+            "/mcpx": "function:health",
+        }
     if "openapi_gpt" in functions:
         routes |= {
             "/api/openapi_gpt": "function:openapi_gpt",
@@ -254,7 +299,7 @@ def resolve(config: dict, path: str, static: list[str], functions: list[str]) ->
         file = bare.lstrip("/") or "index.html"
         if file in static:
             return f"static:{file}"
-        name = bare.removeprefix("/api/")
+        name = bare.removeprefix("/api/").removesuffix("/index")
         if bare.startswith("/api/") and name in functions:
             return f"function:{name}"
         return None
@@ -294,10 +339,14 @@ def check_routes(config: dict, static: list[str], functions: list[str], report: 
 
 
 def materialize(project: Path, name: str, into: Path) -> Path:
-    func = func_dir(project / ".vercel" / "output", name)
+    """The bundle as deployed; files the build no longer has are left out (and reported
+    by check_output), so the probes show what such a deployment would do."""
+    func = function_output(project / ".vercel" / "output", name)
     target = into / name
     config = json.loads((func / ".vc-config.json").read_text())
     for dest, source in config["filePathMap"].items():
+        if not (project / source).exists():
+            continue
         path = target / dest
         path.parent.mkdir(parents=True, exist_ok=True)
         os.link(project / source, path)
@@ -362,9 +411,11 @@ def main() -> None:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     print()
-    print("function      bundle (MB)")
+    reference = json.loads(REFERENCE_SIZES.read_text())["sizes_mb"]
+    print("function      bundle (MB)   before the MCP function (MB)")
     for name, size in sizes_by_framework[None].items():
-        print(f"  {name:<12}{size:>10.1f}")
+        before = f"{reference[name]:>10.1f}" if name in reference else "         -"
+        print(f"  {name:<12}{size:>10.1f}   {before}")
     print(f"vercel-check: {len(report.failures)} failed in {time.monotonic() - started:.0f} s")
     if report.failures:
         for failure in report.failures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -92,29 +93,36 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _record_http_responses() -> Iterator[None]:
     """Record every response httpx receives in this process (observation only)."""
-    async_send, sync_send = httpx.AsyncClient.send, httpx.Client.send
+    import httpx2  # the MCP SDK's HTTP client
 
-    def keep(response: httpx.Response) -> httpx.Response:
+    def keep(response: httpx.Response | httpx2.Response) -> httpx.Response | httpx2.Response:
         try:
             body = response.text
-        except httpx.ResponseNotRead:  # streamed: never read by the test
+        except (httpx.ResponseNotRead, httpx2.ResponseNotRead):  # streamed, never read
             body = ""
         headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         leak_scan.record(f"response {response.request.url.path}", headers + "\n" + body)
         return response
 
-    async def recording_async_send(self, request, **kwargs):
-        return keep(await async_send(self, request, **kwargs))
+    def recording(send):  # wraps httpx's and httpx2's send alike
+        if inspect.iscoroutinefunction(send):
 
-    def recording_send(self, request, **kwargs):
-        return keep(sync_send(self, request, **kwargs))
+            async def recording_async_send(self, request, **kwargs):
+                return keep(await send(self, request, **kwargs))
+
+            return recording_async_send
+
+        def recording_send(self, request, **kwargs):
+            return keep(send(self, request, **kwargs))
+
+        return recording_send
 
     from devtools.vercel_probes import OUTPUT_OBSERVERS
 
     OUTPUT_OBSERVERS.append(lambda text: leak_scan.record("function process output", text))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(httpx.AsyncClient, "send", recording_async_send)
-        patch.setattr(httpx.Client, "send", recording_send)
+        for client in (httpx.AsyncClient, httpx.Client, httpx2.AsyncClient):
+            patch.setattr(client, "send", recording(client.send))
         yield
 
 

@@ -5,7 +5,8 @@ the SDK's tools. Arguments reach :func:`~lib.mcp_server.tools.run_tool` untouche
 it validates them with the operation's own input model (the ``inputSchema`` it
 publishes), so a bad argument is the contract's ``invalid_request`` tool error
 rather than the SDK's generic text, and REST and MCP cannot disagree on a rule.
-The SDK still checks every successful answer against the ``outputSchema``.
+The ``outputSchema`` is the answer model's JSON schema; results are dumps of that
+model, so they match it by construction (a test checks them against the schema).
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ def sdk_tool(definition: ToolDefinition, clients: ClientProvider) -> Tool:
         title=definition.title,
         description=definition.description,
         parameters=definition.input_schema(),
-        fn_metadata=FuncMetadata(arg_model=_UncheckedArguments, output_model=definition.output),
+        # The schema without the model: the answer is a dump of that very model, so the
+        # SDK's second validation of every result would only cost time.
+        fn_metadata=FuncMetadata(
+            arg_model=_UncheckedArguments, output_schema=definition.output_schema()
+        ),
         is_async=True,
         annotations=definition.annotations,
         meta=dict(definition.meta) if definition.meta else None,

@@ -62,6 +62,9 @@ class ToolDefinition:
     def input_schema(self) -> dict[str, Any]:
         return self.params.model_json_schema()
 
+    def output_schema(self) -> dict[str, Any]:
+        return self.output.model_json_schema()
+
 
 async def run_tool(
     definition: ToolDefinition, arguments: Mapping[str, Any], clients: ClientProvider
