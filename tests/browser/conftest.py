@@ -17,8 +17,10 @@ from devtools.browser import chromium_missing, keep_offline, launch
 from devtools.dev_process import dev_server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API holds an event loop in this thread while it
+    runs, which would break every asyncio test that runs after it."""
     missing = chromium_missing()
     if missing:
         if os.environ.get("CI"):
