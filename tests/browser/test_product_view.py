@@ -15,6 +15,7 @@ import pytest
 
 from devtools.browser import SAMPLE_PROMO_CODE, open_view, view_scenario, wait_for_photos
 from devtools.dev_process import mcp_request, read_view
+from devtools.fake_gateway.catalog import Catalog
 from lib.product_view import VIEW_URI
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -187,3 +188,19 @@ def test_view_sends_nothing_off_the_machine(page, context, view, search_result) 
     frame = open_view(page, view_scenario(view, search_result, QUERY))
     wait_for_photos(frame)
     assert context.refused == []
+
+
+def test_get_products_result_names_what_was_not_found(page, view, demo_server) -> None:
+    known = Catalog.load().products[0]
+    arguments = {"ids": [str(known["product_id"]), "1005000000000001"]}
+    result = mcp_request(
+        demo_server, "tools/call", {"name": "get_products", "arguments": arguments}
+    )
+    frame = open_view(page, view_scenario(view, result, arguments))
+    cards(frame).first.wait_for()
+    assert cards(frame).count() == 1
+    assert cards(frame).first.locator(".pc-title").inner_text() == known["product_title"]
+    assert (
+        frame.locator(".view-summary").inner_text()
+        == "1 product \u00b7 not found: 1005000000000001"
+    )
