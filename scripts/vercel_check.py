@@ -55,6 +55,10 @@ REFERENCE_SIZES = ROOT / "scripts" / "data" / "bundle_sizes.json"
 SIZE_TOLERANCE = 0.05
 SDK_PACKAGE = "_vendor/mcp/"
 SDK_FUNCTIONS = {"mcp_fn"}  # the only bundles that may hold the MCP SDK
+# The MCP Apps view, assembled from public/cards/ (lib/product_view.py): in the MCP
+# function's bundle only.
+VIEW_FUNCTION = "mcp_fn"
+VIEW_DOCUMENT = "lib/product_view.html"
 # Nothing from these may be inside a function bundle.
 FORBIDDEN_IN_BUNDLE = (
     "tests/",
@@ -223,6 +227,11 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             "install into the builder's shared .vercel/python/.venv removed them)"
             if missing
             else "",
+        )
+        wanted = name == VIEW_FUNCTION
+        report.check(
+            (VIEW_DOCUMENT in files) == wanted,
+            f"{name}: {'holds' if wanted else 'does not hold'} the MCP Apps view {VIEW_DOCUMENT}",
         )
         holds_sdk = any(dest.startswith(SDK_PACKAGE) for dest in files)
         report.check(
