@@ -1,6 +1,6 @@
 """Cold start per function, loaded through vercel_runtime as Vercel loads it.
 
-    python -m bench.cold_start [--runs 9] [--write] [--only mcp_fn,mcp_hello]
+    python -m bench.cold_start [--runs 9] [--write] [--only mcp_fn,mcp_hello] [--compare-httpx]
 
 Each run is a fresh `python -S` process that imports `vercel_runtime.vc_init`
 with the entrypoint variables the build writes, serves its first request and
@@ -14,6 +14,8 @@ SDK's hello world (MCPServer, one tool), installed from the MCP function's own
 requirements.txt like the function itself; the MCP function's first request is
 a ``tools/call`` (no ``initialize``: stateless). Variants are interleaved so
 machine noise spreads evenly; ratios are what to read.
+``--compare-httpx`` adds products_httpx: products with httpx's default transport
+in place of lib/aliexpress/transport.py (the transport docstring quotes it).
 """
 
 from __future__ import annotations
@@ -39,7 +41,17 @@ from devtools.vercel_invoke import __file__ as INVOKER
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
 RUNTIME_PIN = "vercel-runtime==0.24.1"
-FUNCTIONS = ["health", "openapi_gpt", "products", "links", "categories", "promotions", "mcp_fn"]
+HTTPX_PIN = "httpx==0.28.1"  # as in requirements-dev.txt; only for --compare-httpx
+FUNCTIONS = [
+    "health",
+    "openapi_gpt",
+    "products",
+    "links",
+    "categories",
+    "promotions",
+    "orders",
+    "mcp_fn",
+]
 BASELINE_NAMES = ["floor", "fastapi_hello", "mcp_hello"]
 # A folder function's own requirements.txt replaces the root one in its bundle.
 MCP_REQUIREMENTS = ROOT / "api" / "mcp_fn" / "requirements.txt"
@@ -48,15 +60,19 @@ MANIFESTS = {"mcp_fn": MCP_REQUIREMENTS, "mcp_hello": MCP_REQUIREMENTS}
 # 30 ms hiccup of a shared machine is the whole margin: sample them more (cheaply).
 SHORT = frozenset({"floor", "health", "openapi_gpt"})
 SHORT_RERUNS = 3
+BENCH_OWNER_KEY = "bench-owner-key"
+OWNER_HEADERS = {"authorization": f"Bearer {BENCH_OWNER_KEY}"}
 FIRST_REQUEST = {
     "floor": "/",
     "fastapi_hello": "/",
     "health": "/api/health",
     "openapi_gpt": "/openapi-gpt.json",
     "products": "/api/products/search?q=phone",
+    "products_httpx": "/api/products/search?q=phone",
     "links": "/api/links?url=https://www.aliexpress.com/item/{id}.html",
     "categories": "/api/categories",
     "promotions": "/api/promotions",
+    "orders": "/api/orders?start=2026-11-01&end=2026-11-28",
     "mcp_fn": "/mcp",
     "mcp_hello": "/mcp",
 }
@@ -73,6 +89,8 @@ FIRST_CALL = {  # the JSON-RPC body of an MCP function's first request
 
 def first_event(name: str, product_id: str) -> dict[str, object]:
     path = FIRST_REQUEST[name].format(id=product_id)
+    if name == "orders":  # the owner's routes open to the owner key alone
+        return {"method": "GET", "path": path, "headers": OWNER_HEADERS}
     if name not in FIRST_CALL:
         return {"method": "GET", "path": path, "headers": {}}
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": FIRST_CALL[name]}
@@ -101,7 +119,10 @@ def python_312() -> str:
 
 
 def prepare(
-    workdir: Path, compiled: bool, manifest: Path = ROOT / "requirements.txt"
+    workdir: Path,
+    compiled: bool,
+    manifest: Path = ROOT / "requirements.txt",
+    extra: tuple[str, ...] = (),
 ) -> tuple[Path, Path]:
     """A deps dir (of ``manifest``) and a project copy, no bytecode unless ``compiled``."""
     label = "pyc" if compiled else "source"
@@ -124,6 +145,7 @@ def prepare(
                     "-r",
                     str(manifest),
                     RUNTIME_PIN,
+                    *extra,
                 ],
                 check=True,
             )
@@ -183,10 +205,12 @@ def measure(
         "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
         "ALIEXPRESS_TRACKING_ID": "bench",
         "ALIEXPRESS_API_URL": gateway_url,
+        "OWNER_API_KEY": BENCH_OWNER_KEY,
     }
     manifests = {MANIFESTS.get(name, ROOT / "requirements.txt") for name in names}
+    extra = (HTTPX_PIN,) if "products_httpx" in names else ()
     trees = {
-        mode: {m: prepare(workdir, mode == "pyc", m) for m in sorted(manifests)}
+        mode: {m: prepare(workdir, mode == "pyc", m, extra) for m in sorted(manifests)}
         for mode in ("source", "pyc")
     }
     samples = {mode: {name: Samples() for name in names} for mode in trees}
@@ -212,6 +236,7 @@ BUDGETS = {  # function -> (baseline, max ratio)
     "links": ("fastapi_hello", 1.15),
     "categories": ("fastapi_hello", 1.15),
     "promotions": ("fastapi_hello", 1.15),
+    "orders": ("fastapi_hello", 1.15),
     "mcp_fn": ("mcp_hello", 1.15),
 }
 BOTH_MODES = frozenset({"mcp_fn"})  # budgets that hold with and without bytecode
@@ -287,11 +312,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--compare-httpx", action="store_true")
     parser.add_argument(
         "--only", help="comma-separated functions and baselines (default: all of them)"
     )
     args = parser.parse_args()
     names = args.only.split(",") if args.only else [*BASELINE_NAMES, *FUNCTIONS]
+    if args.compare_httpx:
+        names.append("products_httpx")
     workdir = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
         with serve_in_thread(FakeGateway()) as url:

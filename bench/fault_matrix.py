@@ -27,9 +27,12 @@ def main() -> None:
             stamp("python -m bench.fault_matrix " + " ".join(sys.argv[1:])),
             "",
             "Each function's real app, the fake gateway injecting the fault on every call "
-            "(connection refused: a closed loopback port). Cells: status, error code, and "
-            "whether it is what the contract says (429 also needs Retry-After; every answer "
-            "within the client deadline plus 0.5 s).",
+            "(connection refused: a closed loopback port; faults in the HTTP framing: a raw "
+            "loopback server, devtools/fake_gateway/wire.py, through the real transport). "
+            "Cells: status, error code, and whether it is what the contract says (429 also "
+            "needs Retry-After; every answer within the client deadline plus 0.5 s; after a "
+            "framing fault, the next three requests on the same client each get their own "
+            "product).",
             "",
             render_matrix(cells),
         ]

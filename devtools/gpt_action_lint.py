@@ -2,14 +2,14 @@
 
 ``lint(spec)`` returns one message per violation; an empty list means the GPT
 editor should accept the document. ``python -m devtools.gpt_action_lint URL|FILE``
-lints a served or saved spec.
+lints a served or saved spec (``--help`` for usage).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-import sys
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +21,11 @@ MAX_CHARS = 100_000
 OPERATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 CAMEL_CASE = re.compile(r"[a-z][A-Za-z0-9]*")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+LOCAL_SPEC_HINT = (
+    "the spec function writes PUBLIC_BASE_URL into servers, else Vercel's production URL, "
+    "else the request's host: a local dev server's spec is http://, so set "
+    "PUBLIC_BASE_URL=https://<your-deployment> or lint the deployed spec"
+)
 
 
 def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -50,7 +55,11 @@ def lint(spec: dict[str, Any]) -> list[str]:
     if len(servers) != 1:
         problems.append(f"exactly one servers entry is required, found {len(servers)}")
     elif not str(servers[0].get("url", "")).startswith("https://"):
-        problems.append(f"servers[0].url must be an absolute https URL: {servers[0].get('url')!r}")
+        url = str(servers[0].get("url", ""))
+        problem = f"servers[0].url must be an absolute https URL: {url!r}"
+        if url.startswith("http://"):
+            problem += f" ({LOCAL_SPEC_HINT})"
+        problems.append(problem)
     found = list(operations(spec))
     if len(found) > MAX_OPERATIONS:
         problems.append(f"at most {MAX_OPERATIONS} operations, found {len(found)}")
@@ -110,20 +119,32 @@ def lint(spec: dict[str, Any]) -> list[str]:
     return problems
 
 
-def main() -> None:
-    source = sys.argv[1]
-    if source.startswith(("http://", "https://")):
-        with urllib.request.urlopen(source, timeout=10) as response:  # noqa: S310 - a URL the user gives
-            spec = json.load(response)
-    else:
-        with open(source) as handle:
-            spec = json.load(handle)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m devtools.gpt_action_lint",
+        description="Lint an OpenAPI document against the GPT Action rules; exit 1 on problems.",
+    )
+    parser.add_argument(
+        "source",
+        metavar="URL|FILE",
+        help="a served spec (e.g. https://<your-deployment>/openapi-gpt.json) or a saved file",
+    )
+    source = parser.parse_args(argv).source
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=10) as response:  # noqa: S310 - a URL the user gives
+                spec = json.load(response)
+        else:
+            with open(source) as handle:
+                spec = json.load(handle)
+    except (OSError, ValueError) as error:
+        parser.error(f"cannot read a JSON spec from {source}: {error}")
     problems = lint(spec)
     for problem in problems:
         print(f"- {problem}")
     print(f"{len(problems)} problem(s)")
-    raise SystemExit(1 if problems else 0)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

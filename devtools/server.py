@@ -5,8 +5,9 @@
 Routes come from ``vercel.json`` (see :mod:`devtools.vercel_routes`); each
 function is loaded from its file the way Vercel's runtime loads it, on its first
 request, and a function that fails to import fails alone. Reads ``.env`` when
-present. Without AliExpress credentials it starts the bundled fake gateway and
-says so: everything then is demo data.
+present. Without AliExpress credentials (neither key nor secret) it starts the
+bundled fake gateway and says so: everything then is demo data. Its banner lists
+what ``/health`` reports: missing settings, problems and warnings.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ import traceback
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 
 from devtools.vercel_routes import ROOT, Router, function_entrypoint, function_module
+from lib.config import REQUIRED, Settings, get_settings
 from lib.http.plain import serve_lifespan
 
 Scope = dict[str, Any]
+DEMO_OWNER_KEY = "demo-owner-key"  # demo mode only: the orders there are the fake's
 
 
 def load_dotenv(path: Path) -> list[str]:
@@ -132,8 +136,12 @@ async def _plain(send: Any, status: int, body: bytes) -> None:
 def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
     from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
     from devtools.fake_gateway.server import serve_in_thread
+    from devtools.fake_gateway.short_links import install
 
     url = stack.enter_context(serve_in_thread(FakeGateway(latency=latency)))
+    # Demo short links resolve from the catalog, in process: the demo never reaches
+    # AliExpress. A live dev server keeps the real resolver.
+    install(log=False)
     os.environ.update(
         ALIEXPRESS_APP_KEY=DEMO_APP_KEY,
         ALIEXPRESS_APP_SECRET=DEMO_APP_SECRET,
@@ -141,7 +149,43 @@ def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
         ALIEXPRESS_DEMO_GATEWAY="1",
     )
     os.environ.setdefault("ALIEXPRESS_TRACKING_ID", "demo_tracking_id")
+    # Demo orders are the fake gateway's; a known key lets anyone try the owner routes.
+    os.environ.setdefault("OWNER_API_KEY", DEMO_OWNER_KEY)
     return url
+
+
+def describe_settings(settings: Settings, demo_url: str | None) -> list[str]:
+    """The start-up banner: the mode, and the same missing settings, problems and
+    warnings ``/health`` reports (both read :class:`Settings`)."""
+    lines = []
+    if demo_url:
+        lines += [
+            "DEMO MODE: no AliExpress credentials configured, so every answer is demo data",
+            f"           from the bundled fake gateway at {demo_url} (not real AliExpress).",
+            "           Set ALIEXPRESS_APP_KEY and ALIEXPRESS_APP_SECRET (.env) for live data.",
+        ]
+        if settings.owner_api_key == DEMO_OWNER_KEY:
+            lines.append(
+                f"           Owner routes (/api/orders): Authorization: Bearer {DEMO_OWNER_KEY}"
+            )
+    elif settings.configured:
+        gateway = urlsplit(settings.api_url).netloc.rpartition("@")[2]
+        lines.append(f"LIVE MODE: calling the AliExpress gateway at {gateway} with your keys.")
+    if not settings.configured:
+        lines.append(
+            "NOT CONFIGURED: data routes answer 503 not_configured until this is fixed "
+            "(as /health reports):"
+        )
+        lines += [f"  - {name} is not set." for name in settings.missing]
+        if settings.missing:
+            lines.append(
+                "    Live data needs both ALIEXPRESS_APP_KEY and ALIEXPRESS_APP_SECRET; "
+                "leave both unset for demo mode."
+            )
+        lines += [f"  - {problem}" for problem in settings.upstream_problems]
+    lines += [f"PROBLEM: {problem}" for problem in settings.spec_problems]
+    lines += [f"WARNING: {warning}" for warning in settings.warnings]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -160,24 +204,20 @@ def main(argv: list[str] | None = None) -> None:
     if loaded:
         print(f"Loaded from .env: {', '.join(sorted(loaded))}")
     with contextlib.ExitStack() as stack:
-        if not (
-            os.environ.get("ALIEXPRESS_APP_KEY", "").strip()
-            and os.environ.get("ALIEXPRESS_APP_SECRET", "").strip()
-        ):
-            url = start_demo_gateway(stack, args.demo_latency)
-            print("DEMO MODE: no AliExpress credentials configured, so every answer is demo data")
-            print(f"           from the bundled fake gateway at {url} (not real AliExpress).")
-            print(
-                "           Set ALIEXPRESS_APP_KEY and ALIEXPRESS_APP_SECRET (.env) for live data."
-            )
-        else:
-            print("LIVE MODE: calling AliExpress with the configured credentials.")
+        demo_url = None
+        if not any(os.environ.get(name, "").strip() for name in REQUIRED):
+            # Only with neither credential: a half-set pair is a mistake to report.
+            demo_url = start_demo_gateway(stack, args.demo_latency)
+        get_settings.cache_clear()  # the functions read the environment set up here
+        print("\n".join(describe_settings(get_settings(), demo_url)))
         router = Router()
         base = f"http://{args.host}:{args.port}"
         print(f"Serving functions {', '.join(sorted(router.functions))} at {base}")
         print(f"  try: curl '{base}/api/products/search?q=phone+case'")
         print(f"       curl '{base}/api/promotions/products?name=weeklydeals'")
         print(f"  MCP clients (Inspector, Claude Code, ...): {base}/mcp")
+        if os.environ.get("ALIEXPRESS_DEMO_GATEWAY") == "1":
+            print(f"       curl '{base}/api/products?ids=https://a.aliexpress.com/_DemoCase'")
         uvicorn.run(DevServer(), host=args.host, port=args.port, log_level="warning")
 
 

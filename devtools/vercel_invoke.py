@@ -2,7 +2,7 @@
 
 Standard library only, run by path in a fresh Python 3.12 process:
 
-    python devtools/vercel_invoke.py source ROOT NAME  < events.json
+    python devtools/vercel_invoke.py source ROOT NAME [SETUP]  < events.json
     python -S devtools/vercel_invoke.py bundle FUNC_DIR < events.json
     python devtools/vercel_invoke.py serve ROOT NAME   (one JSON event per stdin line)
 
@@ -14,6 +14,11 @@ imports a built function's own ``vc__handler__python.py`` (with ``-S`` only its
 warm instance: it answers each stdin line (an event) with one stdout line (its
 result) until stdin closes. If the function cannot load, vc_init reports it on
 stderr and exits non-zero, as on Vercel.
+
+``SETUP`` (``module:function``, source mode only) is called before the function
+loads, in its process: how tests hand a function a test double without any
+environment variable (``devtools.fake_gateway.short_links:install`` replaces the
+short-link resolver's network).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import os
 import sys
 
 
-def load_source(root: str, name: str):
+def load_source(root: str, name: str, setup: str | None = None):
     entrypoint = f"api/{name}.py"
     if not os.path.isfile(os.path.join(root, entrypoint)):  # a folder function
         entrypoint = f"api/{name}/index.py"
@@ -39,6 +44,11 @@ def load_source(root: str, name: str):
     )
     os.chdir(root)
     sys.path.insert(0, root)  # the task root is importable on Vercel
+    if setup:
+        import importlib
+
+        module, _, function = setup.partition(":")
+        getattr(importlib.import_module(module), function)()
     from vercel_runtime.vc_init import vc_handler
 
     return vc_handler

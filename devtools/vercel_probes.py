@@ -17,6 +17,9 @@ from typing import Any
 
 INVOKER = Path(__file__).with_name("vercel_invoke.py")
 PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
+# Days the fake gateway's catalog has orders on.
+ORDERS = "/api/orders?start=2026-11-01&end=2026-11-28"
+ORDERS_SUMMARY = "/api/orders/summary?start=2026-09-01&end=2026-11-28"
 # A deployment's Host: the MCP SDK's default refuses every non-localhost one (421).
 PUBLIC_HOST = "aliexpress-proxy.vercel.app"
 MCP_HEADERS = {
@@ -35,6 +38,7 @@ class Probe:
     code: str | None = None  # the error code, for error answers
     headers: Mapping[str, str] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)  # top-level key -> value
+    headers_out: Mapping[str, str] = field(default_factory=dict)  # response headers
     method: str = "GET"
     body: str = ""
     tool_error: str | None = None  # MCP: the code of an isError tool result
@@ -54,6 +58,11 @@ class Probe:
             found.append(f"{where}: status {result['status']}, expected {self.status}")
         if "x-request-id" not in result["headers"]:
             found.append(f"{where}: no X-Request-ID header")
+        for name, value in self.headers_out.items():
+            if result["headers"].get(name) != value:
+                found.append(
+                    f"{where}: {name}: {result['headers'].get(name)!r}, expected {value!r}"
+                )
         try:
             body = json.loads(result["body"])
         except ValueError:
@@ -134,6 +143,14 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("products", "/api/products/1005000000000001", 404, code="not_found"),
         Probe("products", "/api/products/search", 422, code="invalid_request"),
         Probe("products", "/api/products/search/more", 404, code="not_found"),
+        # Short links off the list are refused before any request, so no network here.
+        Probe("products", "/api/products?ids=https://evil.example/_x", 422, code="invalid_request"),
+        Probe(
+            "products",
+            "/api/products?ids=https://a.aliexpress.com:8443/_x",
+            422,
+            code="invalid_request",
+        ),
         Probe("links", f"/api/links?url={url}", 200, key="links"),
         Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
         Probe("categories", "/api/categories", 200, key="categories"),
@@ -149,6 +166,9 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths", expect={"openapi": "3.1.0"}),
         Probe("openapi_gpt", "/api/openapi_gpt", 200, key="paths"),
         Probe("openapi_gpt", "/openapi-gpt.json/x", 404, code="not_found"),
+        # OWNER_API_KEY unset: the owner routes stay shut, whoever asks.
+        Probe("orders", ORDERS, 503, code="not_configured"),
+        Probe("orders", ORDERS_SUMMARY, 503, code="not_configured"),
         mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
         mcp_probe("/api/mcp", "tools/list", None, key="result"),
         mcp_probe(
@@ -185,6 +205,25 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
     ]
 
 
+# The short-link resolver's network, replaced in the function's process by the fake
+# short-link hosts (demo links from catalog.json), which log every URL asked.
+SHORT_LINK_DOUBLE = "devtools.fake_gateway.short_links:install"
+
+
+def short_link_probes() -> list[Probe]:
+    """Pasted app links, for a function process set up with :data:`SHORT_LINK_DOUBLE`."""
+    ids = "/api/products?ids="
+    return [
+        Probe("products", ids + "https://a.aliexpress.com/_DemoCase", 200, key="products"),
+        Probe("products", ids + "https://s.click.aliexpress.com/e/_DemoDeal", 200, key="products"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoAway", 502, code="upstream_error"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoLoop", 502, code="upstream_error"),
+        Probe("products", ids + "https://a.aliexpress.com/_DemoStore", 422, code="invalid_request"),
+        Probe("products", ids + "http://a.aliexpress.com/_DemoCase", 422, code="invalid_request"),
+        Probe("links", "/api/links?url=https://a.aliexpress.com/_DemoCase", 200, key="links"),
+    ]
+
+
 def unconfigured_probes() -> list[Probe]:
     """An empty environment: every function still loads; data routes say 503."""
     return [
@@ -202,6 +241,7 @@ def unconfigured_probes() -> list[Probe]:
         Probe("promotions", "/api/promotions/products?name=x", 503, code="not_configured"),
         Probe("products", "/api/products/1005006123456789/similar", 503, code="not_configured"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
+        Probe("orders", ORDERS, 503, code="not_configured"),
         mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
         mcp_probe(
             "/mcp", "tools/call", tool_call("search_products", q="x"), tool_error="not_configured"
@@ -232,6 +272,32 @@ def auth_probes(api_key: str) -> list[Probe]:
     ]
 
 
+def owner_probes(owner_key: str, proxy_key: str) -> list[Probe]:
+    """With OWNER_API_KEY (and PROXY_API_KEY) set: only the owner key opens the orders."""
+    owner = {"authorization": f"Bearer {owner_key}"}
+    proxy = {"authorization": f"Bearer {proxy_key}"}
+    private = {"cache-control": "private, no-store"}
+    return [
+        Probe("orders", ORDERS, 401, code="unauthorized", headers_out=private),
+        Probe("orders", ORDERS, 401, code="unauthorized", headers=proxy, headers_out=private),
+        Probe("orders", ORDERS, 200, key="orders", headers=owner, headers_out=private),
+        Probe("orders", ORDERS + "&status=paid&page_size=2", 200, key="orders", headers=owner),
+        Probe("orders", ORDERS_SUMMARY, 200, key="by_status", headers=owner, headers_out=private),
+        Probe("orders", ORDERS_SUMMARY, 401, code="unauthorized", headers=proxy),
+        # Vercel's compiled rewrite adds ?path=<rest> to the query.
+        Probe("orders", ORDERS_SUMMARY + "&path=summary", 200, key="totals", headers=owner),
+        Probe(
+            "orders",
+            "/api/orders?start=2026-11-01&end=2026-02-30",
+            422,
+            code="invalid_request",
+            headers=owner,
+        ),
+        Probe("orders", "/api/orders/nope", 404, code="not_found", headers=owner),
+        Probe("products", "/api/products/hot", 401, code="unauthorized", headers=owner),
+    ]
+
+
 Invoke = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
 
 
@@ -257,8 +323,9 @@ def run_probes(invoke: Invoke, probes: list[Probe]) -> list[str]:
 
 
 # Called with everything a function process wrote (results and log lines), so the
-# test run can scan it for leaked secrets.
+# test run can scan it for leaked secrets; LOG_OBSERVERS with its log lines alone.
 OUTPUT_OBSERVERS: list[Callable[[str], None]] = []
+LOG_OBSERVERS: list[Callable[[str], None]] = []
 
 
 def _run(
@@ -275,6 +342,8 @@ def _run(
     )
     for observe in OUTPUT_OBSERVERS:
         observe(process.stdout + process.stderr)
+    for observe in LOG_OBSERVERS:
+        observe(process.stderr)  # the invoker keeps results on stdout, logs on stderr
     if process.returncode != 0:
         lines = process.stderr.strip().splitlines()
         # vc_init's verdict is the first line, the cause the last ones.
@@ -289,17 +358,20 @@ def source_invoker(
     python: str = sys.executable,
     timeout: float = 60,
     isolated: bool = False,
+    setup: str | None = None,
 ) -> Invoke:
     """Load ``api/<name>.py`` from source through ``vercel_runtime.vc_init``.
 
     ``isolated`` runs Python with ``-S``: only ``PYTHONPATH`` (e.g. a directory
-    holding exactly the deployed dependencies) is importable.
+    holding exactly the deployed dependencies) is importable. ``setup``
+    (``module:function``) runs in the function's process before it loads, e.g.
+    :data:`SHORT_LINK_DOUBLE`.
     """
 
     def invoke(function: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         flags = ["-S"] if isolated else []
         command = [python, *flags, str(INVOKER), "source", str(root), function]
-        return _run(command, events, env, timeout)
+        return _run(command + ([setup] if setup else []), events, env, timeout)
 
     return invoke
 

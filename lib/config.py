@@ -13,7 +13,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lib.aliexpress.platform import CURRENCIES, LANGUAGES, SIGN_METHODS
+from lib.aliexpress.platform import (
+    SIGN_METHODS,
+    normalise_country,
+    normalise_currency,
+    normalise_language,
+)
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 REQUIRED = ("ALIEXPRESS_APP_KEY", "ALIEXPRESS_APP_SECRET")
@@ -32,6 +37,7 @@ class Settings:
     language: str | None = None
     ship_to: str | None = None
     proxy_api_key: str | None = field(default=None, repr=False)
+    owner_api_key: str | None = field(default=None, repr=False)
     public_base_url: str | None = None
     demo_gateway: bool = False
     version: str = "dev"
@@ -47,24 +53,55 @@ class Settings:
         return tuple(name for name in REQUIRED if not values[name])
 
     @property
-    def problems(self) -> tuple[str, ...]:
-        """Set but unusable values, described without repeating them."""
+    def upstream_problems(self) -> tuple[str, ...]:
+        """Set but unusable values that stop every AliExpress call (described without
+        repeating them): with any of these the deployment is ``unconfigured``."""
         found = []
         if self.sign_method not in SIGN_METHODS:
             found.append("ALIEXPRESS_SIGN_METHOD must be sha256 or md5.")
         if not self.api_url.startswith(("https://", "http://")):
             found.append("ALIEXPRESS_API_URL must be an http(s) URL.")
-        if self.currency and self.currency not in CURRENCIES:
-            found.append("ALIEXPRESS_CURRENCY must be one of " + ", ".join(CURRENCIES) + ".")
-        if self.language and self.language not in LANGUAGES:
-            found.append("ALIEXPRESS_LANGUAGE must be one of " + ", ".join(LANGUAGES) + ".")
-        if self.ship_to and not (len(self.ship_to) == 2 and self.ship_to.isalpha()):
-            found.append("ALIEXPRESS_SHIP_TO must be a two-letter country code.")
+        for name, value, normalise in (
+            ("ALIEXPRESS_CURRENCY", self.currency, normalise_currency),
+            ("ALIEXPRESS_LANGUAGE", self.language, normalise_language),
+            ("ALIEXPRESS_SHIP_TO", self.ship_to, normalise_country),
+        ):
+            if value is not None:
+                try:
+                    normalise(value)
+                except ValueError as rule:
+                    found.append(f"{name} {rule}.")
+        return tuple(found)
+
+    @property
+    def spec_problems(self) -> tuple[str, ...]:
+        """Unusable values that only break the GPT spec: data routes still work."""
+        if self.public_base_url and not self.public_base_url.startswith("https://"):
+            return (
+                "PUBLIC_BASE_URL must be an https:// URL: GPT editors reject a spec whose "
+                "servers URL is not https.",
+            )
+        return ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Every set but unusable value (what health reports as ``problems``)."""
+        return self.upstream_problems + self.spec_problems
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Settings that work but leave a feature off, naming what stops working."""
+        found = []
+        if not self.tracking_id:
+            found.append(
+                "ALIEXPRESS_TRACKING_ID is not set: /api/links answers 503 not_configured and "
+                "products carry no affiliate_url (no commission is earned)."
+            )
         return tuple(found)
 
     @property
     def configured(self) -> bool:
-        return not self.missing and not self.problems
+        return not self.missing and not self.upstream_problems
 
     @property
     def mode(self) -> str:
@@ -82,6 +119,7 @@ class Settings:
             "ALIEXPRESS_API_URL": self.api_url != DEFAULT_API_URL,
             "PROXY_API_KEY": bool(self.proxy_api_key),
             "PUBLIC_BASE_URL": bool(self.public_base_url),
+            "OWNER_API_KEY": bool(self.owner_api_key),
         }
 
 
@@ -104,6 +142,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         language=upper("ALIEXPRESS_LANGUAGE"),
         ship_to=upper("ALIEXPRESS_SHIP_TO"),
         proxy_api_key=value("PROXY_API_KEY"),
+        owner_api_key=value("OWNER_API_KEY"),
         public_base_url=(value("PUBLIC_BASE_URL") or "").rstrip("/") or None,
         demo_gateway=value(DEMO_FLAG) == "1",
         version=value("VERCEL_GIT_COMMIT_SHA") or "dev",

@@ -15,11 +15,13 @@ from fastapi.security import HTTPBearer
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
-from lib.upstream import ClientProvider
+from lib.http.slashes import TrailingSlashInsensitive
+from lib.upstream import ClientProvider, link_resolvers
 
 
 async def settings_dependency() -> Settings:
@@ -66,11 +68,12 @@ class _Overrides:
         self.dependency_overrides: dict[Any, Any] = {}
 
 
-def data_router() -> APIRouter:
+def data_router(*dependencies: Any) -> APIRouter:
     """The router a data function declares its routes on: every route carries the
-    bearer check and the cache headers itself."""
+    bearer check and the cache headers itself. ``dependencies`` replace those two
+    (the owner's orders function brings its own key check; its app is private)."""
     return APIRouter(
-        dependencies=[Depends(require_api_key), Depends(cache_headers)],
+        dependencies=list(dependencies or (Depends(require_api_key), Depends(cache_headers))),
         dependency_overrides_provider=_Overrides(),
     )
 
@@ -83,6 +86,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # the public spec is api/openapi_gpt.py
+        redirect_slashes=False,  # a trailing slash is trimmed instead (lib/http/slashes.py)
         # The routes as built, not include_router: FastAPI 0.165 would analyse every
         # included route's dependencies again on the first request (a cold-start cost).
         routes=router.routes,
@@ -91,6 +95,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         # One dict for the app and its routes: app.dependency_overrides works as usual.
         app.dependency_overrides = router.dependency_overrides_provider.dependency_overrides
     install_error_handlers(app, (AliExpressError,))
+    app.add_middleware(TrailingSlashInsensitive)
     app.add_middleware(RequestContext, function=function)
     return app
 
@@ -112,3 +117,10 @@ async def get_client(
 
 
 ClientDep = Annotated[AliExpressClient, Depends(get_client)]
+
+
+async def get_link_resolver() -> ShortLinkResolver:
+    return link_resolvers.get()
+
+
+LinkResolverDep = Annotated[ShortLinkResolver, Depends(get_link_resolver)]

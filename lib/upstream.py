@@ -12,6 +12,7 @@ from typing import Any
 
 from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import NotConfiguredError
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
 from lib.cache import TTLCache
 from lib.config import Settings
@@ -21,7 +22,7 @@ from lib.http.context import annotate
 def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient:
     """A client for these settings; ``NotConfiguredError`` naming what is missing."""
     if not settings.configured:
-        raise NotConfiguredError(settings.missing, settings.problems)
+        raise NotConfiguredError(settings.missing, settings.upstream_problems)
     assert settings.app_key is not None and settings.app_secret is not None
     return AliExpressClient(
         app_key=settings.app_key,
@@ -69,3 +70,20 @@ class ClientProvider:
         )
         self._slot = (loop, settings, client)
         return client
+
+
+class ResolverProvider:
+    """One short-link resolver per event loop: its cache coalesces on that loop."""
+
+    def __init__(self) -> None:
+        self._slot: tuple[asyncio.AbstractEventLoop, ShortLinkResolver] | None = None
+
+    def get(self) -> ShortLinkResolver:
+        loop = asyncio.get_running_loop()
+        if self._slot is None or self._slot[0] is not loop:
+            self._slot = (loop, ShortLinkResolver())  # the network, or install_probe's
+        return self._slot[1]
+
+
+# The resolver every caller shares unless it passes its own (tests, REST dependency).
+link_resolvers = ResolverProvider()

@@ -31,12 +31,14 @@ from devtools.vercel_probes import (  # noqa: E402
     source_invoker,
 )
 from devtools.vercel_routes import function_entrypoint, function_names  # noqa: E402
+from lib.config import load_settings  # noqa: E402
 
 MAX_BUNDLE_MB = 250
 LIVE_VARIABLES = {
     "ALIEXPRESS_APP_KEY": "required for live data",
     "ALIEXPRESS_APP_SECRET": "required for live data",
     "ALIEXPRESS_TRACKING_ID": "required for affiliate links and /api/links",
+    "OWNER_API_KEY": "optional; opens /api/orders (your orders and commissions) to you alone",
 }
 
 
@@ -413,23 +415,60 @@ def conflicting_pins(manifests: list[Path]) -> list[str]:
     return problems
 
 
-def live_variables(root: Path) -> Result:
-    dotenv = {}
+def local_environment(root: Path) -> dict[str, str]:
+    """The variables a local run sees: ``.env`` (as ``make dev`` reads it), the real
+    environment winning."""
+    found: dict[str, str] = {}
     env_file = root / ".env"
     if env_file.exists():
-        for line in env_file.read_text().splitlines():
-            name, sep, value = line.partition("=")
-            if sep and not name.strip().startswith("#"):
-                dotenv[name.strip()] = value.strip()
+        for raw in env_file.read_text().splitlines():
+            line = raw.strip()
+            name, sep, value = line.removeprefix("export ").partition("=")
+            if sep and line and not line.startswith("#"):
+                found[name.strip()] = value.strip().strip("'\"")
+    return {**found, **os.environ}
+
+
+def live_variables(root: Path) -> Result:
+    environment = local_environment(root)
     lines = []
     for name, why in LIVE_VARIABLES.items():
-        here = bool(os.environ.get(name, "").strip() or dotenv.get(name))
+        here = bool(environment.get(name, "").strip())
         lines.append(f"{name} ({why}): {'set locally' if here else 'not set locally'}")
-    lines.append("VERCEL_PYTHON_COMPILEALL=1 (recommended: ships bytecode, faster cold starts)")
+    lines.append(
+        "VERCEL_PYTHON_COMPILEALL=1 (for dashboard and Git deploys: ships bytecode, "
+        "faster cold starts)"
+    )
     return Result(
         "environment a live deployment needs (set these in Vercel)",
         True,
         "\n        " + "\n        ".join(lines),
+    )
+
+
+def check_settings(root: Path) -> Result:
+    """The settings set locally (environment, .env) judged by the rule /health uses."""
+    problems = load_settings(local_environment(root)).problems
+    return Result(
+        "settings set here (environment, .env): none unusable, as /health judges them",
+        not problems,
+        " ".join(problems),
+        "Correct each value named (and the same variable in the Vercel project); "
+        "PUBLIC_BASE_URL must be https://<your-deployment>.",
+    )
+
+
+def bytecode_paths() -> Result:
+    """Which way of deploying ships bytecode (Vercel's builder ships none by default)."""
+    return Result(
+        "which deploy ships bytecode",
+        True,
+        "\n        make deploy / make deploy-preview: yes, always (they build here with "
+        "VERCEL_PYTHON_COMPILEALL=1\n          and upload that build with "
+        "`vercel deploy --prebuilt`)"
+        "\n        dashboard, Git push, deploy button, plain `vercel deploy`: only when the "
+        "Vercel project\n          has the variable VERCEL_PYTHON_COMPILEALL=1 (a project "
+        "variable; vercel.json cannot set it)",
     )
 
 
@@ -452,7 +491,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     results = [check(root) for check in CHECKS] + check_dependencies_and_imports(root)
+    results.append(check_settings(root))
     results.append(live_variables(root))
+    results.append(bytecode_paths())
     for result in results:
         status = "PASS" if result.ok else "FAIL"
         print(f"[{status}] {result.name}" + (f": {result.detail}" if result.detail else ""))

@@ -40,6 +40,7 @@ from devtools.vercel_probes import (  # noqa: E402
     auth_probes,
     bundle_invoker,
     configured_probes,
+    owner_probes,
     run_probes,
     unconfigured_probes,
 )
@@ -54,6 +55,10 @@ REFERENCE_SIZES = ROOT / "scripts" / "data" / "bundle_sizes.json"
 SIZE_TOLERANCE = 0.05
 SDK_PACKAGE = "_vendor/mcp/"
 SDK_FUNCTIONS = {"mcp_fn"}  # the only bundles that may hold the MCP SDK
+# The MCP Apps view, assembled from public/cards/ (lib/product_view.py): in the MCP
+# function's bundle only.
+VIEW_FUNCTION = "mcp_fn"
+VIEW_DOCUMENT = "lib/product_view.html"
 # Nothing from these may be inside a function bundle.
 FORBIDDEN_IN_BUNDLE = (
     "tests/",
@@ -125,22 +130,33 @@ def uploaded_files() -> list[str]:
     return [path for path in listed if (ROOT / path).is_file() and not ignored(path)]
 
 
-def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
-    project = workdir / f"project-{framework or 'null'}"
+def copy_uploaded(project: Path) -> Path:
+    """The project as `vercel deploy` would upload it, copied into ``project``."""
     for relative in uploaded_files():
         target = project / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / relative, target)
-    (project / ".vercel").mkdir()
-    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
-    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
-    env = {
+    return project
+
+
+def cli_environment(python_dir: Path, **extra: str) -> dict[str, str]:
+    """The builder needs uv (in this venv) and a Python 3.12 (``python_dir``) on PATH."""
+    return {
         **os.environ,
         "PATH": os.pathsep.join(
             [str(Path(sys.executable).parent), str(python_dir), os.environ.get("PATH", "")]
         ),
         "VERCEL_TELEMETRY_DISABLED": "1",
+        **extra,
     }
+
+
+def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
+    project = copy_uploaded(workdir / f"project-{framework or 'null'}")
+    (project / ".vercel").mkdir()
+    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
+    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
+    env = cli_environment(python_dir)
     started = time.monotonic()
     result = subprocess.run(
         [str(ensure_cli()), "build", "--yes"],
@@ -212,6 +228,11 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             if missing
             else "",
         )
+        wanted = name == VIEW_FUNCTION
+        report.check(
+            (VIEW_DOCUMENT in files) == wanted,
+            f"{name}: {'holds' if wanted else 'does not hold'} the MCP Apps view {VIEW_DOCUMENT}",
+        )
         holds_sdk = any(dest.startswith(SDK_PACKAGE) for dest in files)
         report.check(
             holds_sdk == (name in SDK_FUNCTIONS),
@@ -263,6 +284,8 @@ def expected_routes(functions: list[str]) -> dict[str, str]:
         "/api/products/1005006123456789/similar": "function:products",
         "/api/promotions": "function:promotions",
         "/api/promotions/products?name=weeklydeals": "function:promotions",
+        "/api/orders": "function:orders",
+        "/api/orders/summary": "function:orders",
         "/": "static:index.html",
         "/privacy.html": "static:privacy.html",
         "/api/unknown": "function:health",
@@ -369,6 +392,11 @@ def probe_bundles(project: Path, workdir: Path, python: str, report: Report) -> 
             ("full configuration", live, configured_probes(product)),
             ("empty environment", base, unconfigured_probes()),
             ("PROXY_API_KEY set", {**live, "PROXY_API_KEY": "check-key"}, auth_probes("check-key")),
+            (
+                "OWNER_API_KEY set",
+                {**live, "PROXY_API_KEY": "check-key", "OWNER_API_KEY": "check-owner-key"},
+                owner_probes("check-owner-key", "check-key"),
+            ),
         ]
         for label, env, probes in suites:
             started = time.monotonic()

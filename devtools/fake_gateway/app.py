@@ -54,6 +54,7 @@ from lib.http.plain import serve_lifespan
 DEMO_APP_KEY = "demo-app-key"
 DEMO_APP_SECRET = "demo-app-secret"  # noqa: S105 - the fake's own, not a real secret
 TIMESTAMP_WINDOW_MS = 10 * 60 * 1000
+INVALID_APP_KEY_TEXT = "The specified App Key is invalid"  # see faults.py for the sources
 # Every signature any fake gateway in this process received: the test run scans
 # all responses and log lines for them (a signature must never leak).
 SIGNATURES_RECEIVED: set[str] = set()
@@ -113,7 +114,7 @@ class FakeGateway:
         fault = self.faults.take(method)
         if fault is Fault.SLOW:
             await asyncio.sleep(self.slow_seconds)
-        elif fault is not None:
+        elif fault is not None and fault is not Fault.ABSURD_NUMBERS:
             return _fault_answer(fault, method)
         try:
             result = self._dispatch(method, params)
@@ -121,6 +122,8 @@ class FakeGateway:
             return _json(200, _envelope(method, 402, str(exc), None))
         if result is None:
             return _json(200, _envelope(method, 405, "No results found", None))
+        if fault is Fault.ABSURD_NUMBERS:
+            result = _absurd(result)
         return _json(200, _envelope(method, 200, "success", result))
 
     def _dispatch(self, method: str, params: dict[str, str]) -> dict[str, Any] | None:
@@ -138,6 +141,8 @@ class FakeGateway:
             result = self.catalog.promotion_products(params)
         elif method == "aliexpress.affiliate.product.smartmatch":
             result = self.catalog.smart_match(params)
+        elif method == "aliexpress.affiliate.order.list":
+            result = self.catalog.order_list(params)
         else:  # aliexpress.affiliate.category.get (methods are checked in _verify)
             result = self.catalog.category_tree()
         # The platform answers an empty match with resp_code 405, not an empty list.
@@ -154,7 +159,7 @@ class FakeGateway:
             if not params.get(name):
                 return _error("MissingParameter", f"Missing required parameter: {name}")
         if params["app_key"] != self.app_key:
-            return _error("InvalidAppKey", "Invalid app Key")
+            return _error("InvalidAppKey", INVALID_APP_KEY_TEXT)
         if params["method"] not in METHODS:
             return _error("InvalidApiPath", "The specified API path does not exist")
         try:
@@ -177,10 +182,17 @@ class FakeGateway:
         if http_method == "DELETE":
             self.faults.clear()
         else:
-            spec = json.loads(body or b"{}")
-            self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
-            if "slow_seconds" in spec:
-                self.slow_seconds = float(spec["slow_seconds"])
+            try:
+                spec = json.loads(body or b"{}")
+                self.faults.inject(spec["fault"], spec.get("times", 1), spec.get("method"))
+                if "slow_seconds" in spec:
+                    self.slow_seconds = float(spec["slow_seconds"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # A typo in a curl command: say what is accepted, not a traceback.
+                usage = '{"fault": one of ' + ", ".join(f.value for f in Fault)
+                usage += ', "times": n or null, "method": optional, "slow_seconds": optional}'
+                await _respond(send, 400, usage.encode(), "text/plain")
+                return
         await _respond(send, 204, b"", "text/plain")
 
     def _count_connection(self, scope: Scope) -> None:
@@ -202,6 +214,7 @@ METHODS = frozenset(
         "aliexpress.affiliate.featuredpromo.get",
         "aliexpress.affiliate.featuredpromo.products.get",
         "aliexpress.affiliate.product.smartmatch",
+        "aliexpress.affiliate.order.list",
     }
 )
 
@@ -279,6 +292,29 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
                 )
             },
         )
+    if fault is Fault.HUGE_BAN:
+        ban = "9" * 5000
+        message = f"The request has exceeded the api call limit, this ban will last {ban} seconds"
+        return _json(200, {"error_response": _error("ApiCallLimit", message)})
+    if fault is Fault.DEEP_JSON:
+        depth = 100_000
+        return 200, b"[" * depth + b"]" * depth, "application/json;charset=UTF-8"
+    if fault is Fault.PUBLISHER_NOT_REGISTERED:
+        return _json(200, _envelope(method, 401, "This publisher is not registered", None))
+    if fault is Fault.INSUFFICIENT_PERMISSIONS:
+        return _json(
+            200,
+            {
+                "error_response": _error(
+                    "11",
+                    "Insufficient isv permissions",
+                    sub_code="isv.permission-api-package-limit",
+                    sub_msg="scope ids is 11022",
+                )
+            },
+        )
+    if fault is Fault.INVALID_APP_KEY:
+        return _json(200, {"error_response": _error("InvalidAppKey", INVALID_APP_KEY_TEXT)})
     if fault is Fault.BUSINESS_ERROR:
         return _json(200, _envelope(method, 402, "Invalid parameter: tracking_id", None))
     if fault is Fault.ISV_ERROR:
@@ -294,6 +330,30 @@ def _fault_answer(fault: Fault, method: str) -> tuple[int, bytes, str]:
             },
         )
     return _json(200, _envelope(method, 405, "No results found", None))  # Fault.EMPTY
+
+
+# What ABSURD_NUMBERS puts in every product record (and the total): each must become
+# null in the proxy's answer, quickly, never a 500.
+ABSURD_PRODUCT_FIELDS = {
+    "discount": "Infinity",
+    "evaluate_rate": "1e400%",
+    "lastest_volume": "1e300000",
+    "commission_rate": "NaN",
+    "target_sale_price": "US $1,234.56",
+    "target_original_price": "1E+999999999999999999",
+}
+
+
+def _absurd(result: dict[str, Any]) -> dict[str, Any]:
+    result = json.loads(json.dumps(result))  # a copy: the catalog stays as it is
+    if "total_record_count" in result:
+        result["total_record_count"] = "1E+999999999999999999"
+    products = result.get("products")
+    for record in products.get("product", []) if isinstance(products, dict) else []:
+        record.update(ABSURD_PRODUCT_FIELDS)
+        for fallback in ("sale_price", "original_price"):  # the prices themselves must be null
+            record.pop(fallback, None)
+    return result
 
 
 def _json(status: int, document: dict[str, Any]) -> tuple[int, bytes, str]:

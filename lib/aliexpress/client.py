@@ -16,6 +16,7 @@ import asyncio
 import json
 import random
 import re
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from lib.aliexpress.errors import (
     AliExpressAPIError,
     AliExpressError,
     BadResponseError,
+    CertificateError,
     RateLimitedError,
     TransportError,
     UpstreamHTTPError,
@@ -35,23 +37,28 @@ from lib.aliexpress.models import (
     AffiliateLink,
     Category,
     Locale,
+    OrderPage,
+    OrderQuery,
     ProductDetail,
     ProductPage,
     ProductQuery,
     Promotion,
     PromotionProductQuery,
     RawCategory,
+    RawOrder,
     RawProduct,
     RawPromo,
     RawPromotionLink,
     SimilarPage,
     to_category,
     to_int,
+    to_order,
     to_product,
     to_product_detail,
     to_promotion,
     unwrap_list,
 )
+from lib.aliexpress.platform_time import PLATFORM_TIME_ZONE
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.cache import TTLCache
@@ -62,12 +69,15 @@ DEFAULT_CACHE_TTL = 300.0
 CACHE_TTL = {
     "aliexpress.affiliate.category.get": 3600.0,
     "aliexpress.affiliate.featuredpromo.get": 3600.0,  # four fixed promotions, rarely new ones
+    "aliexpress.affiliate.order.list": 60.0,  # the owner expects new orders to show soon
 }
 # smartmatch is documented to take product_id or device_id; a public client reports the
 # live gateway demanding device_id anyway. This constant identifies no shopper.
 SMARTMATCH_DEVICE_ID = "aliexpress-gpt-proxy"
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
-_BAN_SECONDS = re.compile(r"(\d+)\s*second")
+# ASCII digits, from the start of a run only: linear time on a message of any length.
+_BAN_SECONDS = re.compile(r"(?<![0-9])([0-9]+)\s*second")
+MAX_BAN_SECONDS = 86_400  # a ban longer than a day is reported as a day
 FORM_HEADERS = (
     ("Content-Type", "application/x-www-form-urlencoded;charset=utf-8"),
     ("Accept", "application/json"),
@@ -204,6 +214,34 @@ class AliExpressClient:
         finished = _flag(result.get("is_finished"))
         return SimilarPage(page=page, has_more=finished is False, products=products)
 
+    async def list_orders(self, query: OrderQuery, *, deadline: float | None = None) -> OrderPage:
+        """``aliexpress.affiliate.order.list``: one page of the affiliate's orders.
+
+        ``deadline`` (seconds) bounds this call when a caller pages under a budget.
+        """
+        result = await self.call(
+            "aliexpress.affiliate.order.list", query.to_params(), deadline=deadline
+        )
+        raws = _records(result.get("orders"), "order", RawOrder)
+        orders = [order for order in map(to_order, raws) if order]
+        total = to_int(result.get("total_record_count")) or 0
+        total_pages = to_int(result.get("total_page_no"))
+        has_more = (
+            query.page < total_pages
+            if total_pages is not None
+            else query.page * query.page_size < total
+        )
+        return OrderPage(
+            start=query.start,
+            end=query.end,
+            time_zone=PLATFORM_TIME_ZONE,
+            page=query.page,
+            page_size=query.page_size,
+            total=total,
+            has_more=has_more,
+            orders=orders,
+        )
+
     async def _product_page(self, method: str, query: ProductQuery) -> ProductPage:
         result = await self.call(method, {**query.to_params(), "tracking_id": self.tracking_id})
         return _page(result, query.page, query.page_size)
@@ -219,25 +257,38 @@ class AliExpressClient:
         repeated, and identical concurrent calls share one upstream request.
         Raises an :class:`AliExpressError` subclass for every failure.
         """
-        if self.cache is None:
-            return await self._call_upstream(method, params, deadline, "off")
-        key = (method, tuple(sorted(signable_params(params).items())))
+        # The deadline is fixed now: waiting on a shared call, and fetching again when
+        # its owner is cancelled, both count against it.
         started = asyncio.get_running_loop().time()
-        result, outcome = await self.cache.get_or_fetch(
-            key,
-            CACHE_TTL.get(method, DEFAULT_CACHE_TTL),
-            lambda: self._call_upstream(method, params, deadline, "miss"),
-        )
+        ends_at = started + (self.deadline if deadline is None else deadline)
+        if self.cache is None:
+            return await self._call_upstream(method, params, ends_at, "off")
+        key = (method, tuple(sorted(signable_params(params).items())))
+        fetched = False
+
+        async def fetch() -> dict[str, Any]:
+            nonlocal fetched
+            fetched = True
+            return await self._call_upstream(method, params, ends_at, "miss")
+
+        try:
+            async with asyncio.timeout_at(ends_at):
+                result, outcome = await self.cache.get_or_fetch(
+                    key, CACHE_TTL.get(method, DEFAULT_CACHE_TTL), fetch
+                )
+        except TimeoutError:  # our deadline passed, waiting on a shared call or our own
+            cache = "miss" if fetched else "coalesced"
+            self._observe(method, 0, started, UpstreamTimeoutError.code, cache)
+            raise UpstreamTimeoutError("AliExpress did not answer within the deadline.") from None
         if outcome != "miss":  # a miss was already reported by the upstream call
             self._observe(method, 0, started, "ok", outcome)
         return result
 
     async def _call_upstream(
-        self, method: str, params: Mapping[str, object], deadline: float | None, cache: str
+        self, method: str, params: Mapping[str, object], ends_at: float, cache: str
     ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        ends_at = started + (self.deadline if deadline is None else deadline)
         attempt = 0
         while True:
             attempt += 1
@@ -247,6 +298,13 @@ class AliExpressClient:
                 delay = self._retry_delay(error, attempt)
                 if delay is None or loop.time() + delay + self.retry.min_attempt_time > ends_at:
                     self._observe(method, attempt, started, error.code, cache)
+                    if isinstance(error, UpstreamTimeoutError):
+                        # The whole wait, not the last attempt's share of it.
+                        waited = loop.time() - started
+                        raise UpstreamTimeoutError(
+                            f"AliExpress did not answer within {waited:.1f} s "
+                            f"({_count(attempt, 'attempt')})."
+                        ) from None
                     raise
                 await asyncio.sleep(delay)
             else:
@@ -273,6 +331,8 @@ class AliExpressClient:
                 reply = await self._transport().post(self.api_url, body, FORM_HEADERS)
         except TimeoutError:  # the attempt's limit, or connecting took too long
             raise UpstreamTimeoutError(f"AliExpress did not answer within {limit:.1f} s.") from None
+        except ssl.SSLCertVerificationError:
+            raise CertificateError("AliExpress's TLS certificate failed verification.") from None
         except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
@@ -312,7 +372,7 @@ def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]
         raise UpstreamHTTPError(http_status)
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise BadResponseError("AliExpress answered with a body that is not JSON.") from None
     if not isinstance(document, dict):
         raise BadResponseError("AliExpress answered with an unexpected JSON shape.")
@@ -346,20 +406,20 @@ def _api_error(error: object) -> AliExpressAPIError:
     message = str(error.get("sub_msg") or error.get("msg") or "")
     request_id = _opt_str(error.get("request_id"))
     if "ApiCallLimit" in (code, sub_code) or "frequency" in message.lower():
-        match = _BAN_SECONDS.search(message)
-        retry_after = max(1, int(match.group(1))) if match else 1
-        return RateLimitedError(sub_code or code, message, request_id, retry_after)
+        return RateLimitedError(sub_code or code, message, request_id, ban_seconds(message))
     return AliExpressAPIError(sub_code or code, message, request_id)
 
 
 def _page(result: dict[str, Any], page: int, page_size: int) -> ProductPage:
     raws = _records(result.get("products"), "product", RawProduct)
     products = [to_product(raw) for raw in raws if raw.product_id]
-    total = to_int(result.get("total_record_count"))
+    sent_total = result.get("total_record_count")
+    total = to_int(sent_total)
     if total is not None:
         has_more = page * page_size < total
-    else:  # not sent: count what is known to exist, and trust is_finished for the rest
-        total = (page - 1) * page_size + len(products) if products else 0
+    else:  # is_finished decides; a total not sent at all is what is known to exist so far
+        known = (page - 1) * page_size + len(products) if products else 0
+        total = known if sent_total is None else 0  # an unreadable total says nothing
         has_more = _flag(result.get("is_finished")) is False
     return ProductPage(
         page=page, page_size=page_size, total=total, has_more=has_more, products=products
@@ -375,6 +435,17 @@ def _flag(value: object) -> bool | None:
     return None
 
 
+def ban_seconds(message: str) -> int:
+    """How long a rate-limit ban lasts ("... this ban will last 1 seconds"), 1 to a day."""
+    match = _BAN_SECONDS.search(message)
+    if match is None:
+        return 1
+    digits = match.group(1).lstrip("0")
+    if len(digits) > len(str(MAX_BAN_SECONDS)):  # never int() thousands of digits
+        return MAX_BAN_SECONDS
+    return min(max(1, int(digits or "0")), MAX_BAN_SECONDS)
+
+
 def _records(value: object, key: str, model: type[Any]) -> list[Any]:
     return [
         model.model_validate(item) for item in unwrap_list(value, key) if isinstance(item, dict)
@@ -383,3 +454,7 @@ def _records(value: object, key: str, model: type[Any]) -> list[Any]:
 
 def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -5,19 +5,26 @@
     AliExpressError                  502 upstream_error
     ├── NotConfiguredError           503 not_configured    credentials missing
     ├── TransportError               502 upstream_error    no usable HTTP answer
+    │   ├── CertificateError         502 upstream_error    TLS certificate refused (no retry)
     │   ├── UpstreamTimeoutError     504 upstream_timeout  deadline passed
     │   └── UpstreamHTTPError        502 upstream_error    5xx / unexpected status
     ├── BadResponseError             502 upstream_error    HTML, malformed JSON, wrong envelope
-    └── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
-        └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    ├── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
+    │   └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    └── ShortLinkError (shortlinks)  422 / 502             a short link leads to no product
 
 Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are
 translated once, in the client. Each class carries ``status`` and ``code`` so the
 HTTP layer can answer with the contract's envelope without knowing AliExpress.
-Messages never contain credentials, signatures or signed URLs.
+Messages never contain credentials, signatures or signed URLs, and what upstream
+wrote is cut to ``MAX_UPSTREAM_TEXT`` characters before it is quoted.
 """
 
 from __future__ import annotations
+
+from lib.aliexpress.diagnosis import diagnose
+
+MAX_UPSTREAM_TEXT = 200  # of an upstream message quoted in ours
 
 
 class AliExpressError(Exception):
@@ -51,6 +58,12 @@ class TransportError(AliExpressError):
     retryable = True
 
 
+class CertificateError(TransportError):
+    """The gateway's TLS certificate failed verification: retrying cannot fix that."""
+
+    retryable = False
+
+
 class UpstreamTimeoutError(TransportError):
     """AliExpress did not answer within the deadline."""
 
@@ -81,10 +94,13 @@ class AliExpressAPIError(AliExpressError):
         api_message: str,
         request_id: str | None = None,
     ) -> None:
-        self.api_code = api_code
-        self.api_message = api_message
-        self.request_id = request_id
-        super().__init__(f"AliExpress API error {api_code}: {api_message}")
+        self.api_code = api_code[:MAX_UPSTREAM_TEXT]
+        self.api_message = api_message[:MAX_UPSTREAM_TEXT]
+        self.request_id = request_id[:MAX_UPSTREAM_TEXT] if request_id else request_id
+        # The platform's words, then what the owner should do about them (when known).
+        self.hint = diagnose(self.api_code, self.api_message)
+        message = f"AliExpress API error {self.api_code}: {self.api_message}"
+        super().__init__(f"{message.rstrip('.')}. {self.hint}" if self.hint else message)
 
 
 class RateLimitedError(AliExpressAPIError):

@@ -8,38 +8,60 @@ GPT reads (CONTRACT §2): small, typed, ``null`` where upstream said nothing.
 
 from __future__ import annotations
 
+import logging
+import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from lib.aliexpress.platform_time import platform_day_bounds, to_iso8601
+
 # -- conversions -------------------------------------------------------------
+
+
+log = logging.getLogger(__name__)
+
+# Upstream numbers are read only in these forms: ASCII digits (Python's \d and int()
+# also take Arabic-Indic and full-width digits), bounded lengths, no exponents.
+# "1e300000" would cost seconds of CPU in int(), "1E+999999999999999999" a
+# MemoryError, "Infinity" an OverflowError in round(): each is None instead.
+_COUNT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{0,18})?")
+_PERCENT = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{1,18})?")
+# CONTRACT §2: amounts are decimal strings exactly as upstream sent them.
+_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,8})?")
+MAX_COUNT = 10**18
 
 
 def percent_to_float(value: object) -> float | None:
     """``"89.22%"`` -> ``89.22``; missing or unreadable -> ``None``."""
     if value is None or isinstance(value, bool):
         return None
-    text = str(value).strip().rstrip("%").strip()
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number else None  # NaN is not a percentage
+    if isinstance(value, int | float):
+        number = float(value) if abs(value) < MAX_COUNT else math.inf
+        return number if math.isfinite(number) else None
+    text = str(value).strip().removesuffix("%").strip()
+    return float(text) if _PERCENT.fullmatch(text) else None
 
 
 def to_int(value: object) -> int | None:
     """Upstream counts arrive as ``1523``, ``"1523"`` or ``"1523.0"``."""
     if value is None or isinstance(value, bool):
         return None
-    try:
-        return int(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError, OverflowError):
-        return None
+    if isinstance(value, int):
+        return value if abs(value) < MAX_COUNT else None
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and abs(value) < MAX_COUNT else None
+    text = str(value).strip()
+    return int(Decimal(text)) if _COUNT.fullmatch(text) else None
+
+
+def is_decimal_amount(text: str) -> bool:
+    """``"12.34"`` yes; ``"US $1,234.56"``, ``"1e3"``, ``"١٢"`` no."""
+    return _AMOUNT.fullmatch(text) is not None
 
 
 def amount_to_cents(amount: Decimal) -> int:
@@ -70,11 +92,13 @@ def unwrap_list(value: object, key: str) -> list[Any]:
 
 # -- product references ----------------------------------------------------------
 
-_PRODUCT_ID = re.compile(r"\d{6,20}")
+# ASCII digits only: Python's \d also matches Arabic-Indic and full-width digits.
+PRODUCT_ID_PATTERN = r"[0-9]{6,20}"
+_PRODUCT_ID = re.compile(PRODUCT_ID_PATTERN)
 _ALIEXPRESS_HOST = re.compile(r"(?:[a-z0-9-]+\.)*aliexpress\.(?:[a-z]{2,3})(?:\.[a-z]{2})?")
 # /item/ID.html, /item/Some-Title/ID.html, /i/ID.html, /store/product/x/STORE_ID.html
-_ITEM_PATH = re.compile(r"/(?:item|i)/(?:[^/]+/)?(\d{6,20})\.html?$")
-_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/\d+_(\d{6,20})\.html?$")
+_ITEM_PATH = re.compile(r"/(?:item|i)/(?:[^/]+/)?([0-9]{6,20})\.html?$")
+_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/[0-9]+_([0-9]{6,20})\.html?$")
 
 
 def is_aliexpress_url(url: str) -> bool:
@@ -87,7 +111,13 @@ def is_aliexpress_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(_ALIEXPRESS_HOST.fullmatch(host))
 
 
-def product_id_from_url(url: str) -> str | None:
+# Links that carry the product page they lead to as a parameter: affiliate deep
+# links (s.click.aliexpress.com/deep_link.htm?dl_target_url=...) and the app's share
+# page (star.aliexpress.com/share/share.htm?redirectUrl=...).
+_TARGET_KEYS = ("dl_target_url", "redirectUrl")
+
+
+def product_id_from_url(url: str, *, nested: bool = True) -> str | None:
     """The product ID in an AliExpress product URL of any common form, else ``None``."""
     if not is_aliexpress_url(url):
         return None
@@ -96,10 +126,17 @@ def product_id_from_url(url: str) -> str | None:
         match = pattern.search(parts.path)
         if match:
             return match.group(1)
+    query = parse_qs(parts.query)
     for key in ("productId", "product_id", "itemId"):
-        for candidate in parse_qs(parts.query).get(key, []):
+        for candidate in query.get(key, []):
             if _PRODUCT_ID.fullmatch(candidate):
                 return candidate
+    if nested:  # one level: the target itself must be a plain product URL
+        for key in _TARGET_KEYS:
+            for target in query.get(key, []):
+                found = product_id_from_url(target, nested=False)
+                if found:
+                    return found
     return None
 
 
@@ -109,6 +146,15 @@ def parse_product_ref(ref: str) -> str | None:
     if _PRODUCT_ID.fullmatch(ref):
         return ref
     return product_id_from_url(ref)
+
+
+def unknown_product_message(product_id: str) -> str:
+    """What a 404 for a product says: the affiliate API only knows affiliate products."""
+    return (
+        f"No AliExpress product with ID {product_id} in the affiliate programme. It may "
+        "exist on AliExpress but not be offered to affiliates (0% commission): such "
+        "products are not available through the affiliate API."
+    )
 
 
 # -- what the platform sends -------------------------------------------------------
@@ -297,7 +343,12 @@ class CategoryList(BaseModel):
 
 
 def _money(amount: str | None, currency: str | None) -> Money | None:
-    return Money(amount=amount, currency=currency) if amount else None
+    if not amount:
+        return None
+    if not is_decimal_amount(amount):
+        log.warning("upstream amount %r is not a decimal string: null", amount[:40])
+        return None
+    return Money(amount=amount, currency=currency)
 
 
 def to_product(raw: RawProduct) -> Product:
@@ -476,3 +527,178 @@ class PromotionProductQuery(BaseModel):
             "page_size": self.page_size,
             **self.locale.to_params(country_param="country"),
         }
+
+
+# -- affiliate orders (aliexpress.affiliate.order.list) ------------------------------
+#
+# Amounts arrive as integer cents of ``settled_currency`` (the published SDK models
+# type paid_amount and the commissions as int64; the platform's docs for the same
+# records in ds.commissionorder.listbyindex say "unit cent"). They are turned into
+# decimal strings with Decimal arithmetic only, never through float, and an amount
+# that is not a whole number of cents is null rather than guessed at.
+
+# The owner's names for the platform's order statuses (the values ``status`` takes).
+ORDER_STATUSES: dict[str, str] = {
+    "paid": "Payment Completed",
+    "confirmed": "Buyer Confirmed Receipt",
+    "settled": "Completed Settlement",
+    "invalid": "Invalid",
+}
+_STATUS_NAMES = {platform: name for name, platform in ORDER_STATUSES.items()}
+OrderStatus = Literal["paid", "confirmed", "settled", "invalid"]
+_CENTS = re.compile(r"-?\d{1,15}")
+
+
+def cents_to_amount(value: object) -> str | None:
+    """``1999`` or ``"1999"`` (cents) -> ``"19.99"``; anything else -> ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not _CENTS.fullmatch(text):
+        return None
+    return str(Decimal(text).scaleb(-2).quantize(Decimal("0.01")))
+
+
+def order_status_name(platform_status: str | None) -> str | None:
+    """The owner's name for a platform status; an unknown status is kept as sent."""
+    if platform_status is None:
+        return None
+    return _STATUS_NAMES.get(platform_status, platform_status)
+
+
+class RawOrder(BaseModel):
+    """One record of ``orders.order[]``. IDs are often JSON numbers beyond 2**53:
+    they are kept as the exact digits (JSON integers parse as ints, never floats)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    order_id: Text = None
+    parent_order_number: Text = None
+    sub_order_id: Text = None
+    order_status: Text = None
+    created_time: Text = None
+    paid_time: Text = None
+    finished_time: Text = None
+    paid_amount: Text = None
+    estimated_paid_commission: Text = None
+    estimated_finished_commission: Text = None
+    commission_rate: Text = None
+    settled_currency: Text = None
+    product_id: Text = None
+    product_title: Text = None
+    product_count: Text = None
+    tracking_id: Text = None
+
+
+class OrderProduct(BaseModel):
+    id: str | None
+    title: str | None
+    count: int | None
+
+
+class Order(BaseModel):
+    """One affiliate order line as the owner reads it. Times carry their offset."""
+
+    order_id: str
+    sub_order_id: str | None
+    status: str | None = Field(description="paid, confirmed, settled or invalid.")
+    created_at: str | None = Field(description="ISO 8601 with the platform's offset.")
+    paid_at: str | None
+    finished_at: str | None
+    product: OrderProduct
+    paid_amount: Money | None
+    estimated_commission: Money | None = Field(
+        description="Commission the platform estimated when the order was paid."
+    )
+    estimated_finished_commission: Money | None = Field(
+        description="Commission the platform estimates once the order is finished."
+    )
+    commission_rate_percent: float | None
+    tracking_id: str | None
+
+
+def to_order(raw: RawOrder) -> Order | None:
+    order_id = raw.order_id or raw.parent_order_number
+    if not order_id:
+        return None
+    return Order(
+        order_id=order_id,
+        sub_order_id=raw.sub_order_id,
+        status=order_status_name(raw.order_status),
+        created_at=to_iso8601(raw.created_time),
+        paid_at=to_iso8601(raw.paid_time),
+        finished_at=to_iso8601(raw.finished_time),
+        product=OrderProduct(
+            id=raw.product_id, title=raw.product_title, count=to_int(raw.product_count)
+        ),
+        paid_amount=_order_money(raw.paid_amount, raw.settled_currency),
+        estimated_commission=_order_money(raw.estimated_paid_commission, raw.settled_currency),
+        estimated_finished_commission=_order_money(
+            raw.estimated_finished_commission, raw.settled_currency
+        ),
+        commission_rate_percent=percent_to_float(raw.commission_rate),
+        tracking_id=raw.tracking_id,
+    )
+
+
+def _order_money(cents: str | None, currency: str | None) -> Money | None:
+    amount = cents_to_amount(cents)
+    return Money(amount=amount, currency=currency) if amount is not None else None
+
+
+class OrderQuery(BaseModel):
+    """Orders between two whole days of the platform's clock (both included)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date
+    status: OrderStatus | None = None
+    page: int = 1
+    page_size: int = 20
+
+    def to_params(self) -> dict[str, object]:
+        start_time, end_time = platform_day_bounds(self.start, self.end)
+        return {
+            "start_time": start_time,
+            "end_time": end_time,
+            "status": ORDER_STATUSES[self.status] if self.status else None,
+            "page_no": self.page,
+            "page_size": self.page_size,
+        }
+
+
+class OrderPage(BaseModel):
+    start: date
+    end: date
+    time_zone: str = Field(description="The clock the dates are read on.")
+    page: int
+    page_size: int
+    total: int
+    has_more: bool
+    orders: list[Order]
+
+
+class OrderTotals(BaseModel):
+    """Orders of one status in one currency (or of all statuses, in ``totals``)."""
+
+    status: str | None = None
+    currency: str | None
+    orders: int
+    paid_amount: str = Field(description="Sum of paid amounts, a decimal string.")
+    estimated_commission: str = Field(description="Sum of estimated commissions.")
+
+
+class OrderSummary(BaseModel):
+    start: date
+    end: date
+    time_zone: str
+    orders: int
+    by_status: list[OrderTotals]
+    totals: list[OrderTotals] = Field(
+        description="Per currency, every status but invalid (never settled) together."
+    )
+    complete: bool = Field(description="False when the summary stopped short of the range.")
+    pages_fetched: int
+    max_pages: int
+    stopped_short: str | None = Field(description="Why the summary is incomplete, else null.")

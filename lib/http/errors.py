@@ -5,7 +5,8 @@
 Any exception with ``status``, ``code`` and ``message`` attributes is a
 *problem* and is answered with its own status; that is how errors from other
 layers (``lib.aliexpress.errors``) reach the caller without this module knowing
-them. ``retry_after`` (seconds), when present, becomes a ``Retry-After`` header.
+them. ``retry_after`` (seconds), when present, becomes a ``Retry-After`` header,
+and ``allow`` (a 405's methods) an ``Allow`` header.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ProblemDetails:
     status: int
     code: str
     message: str
+    allow: str | None = None  # a 405's allowed methods
 
 
 class HTTPProblem(Exception):
@@ -77,11 +79,27 @@ class MethodNotAllowed(HTTPProblem):
     status = 405
     code = "method_not_allowed"
 
+    def __init__(self, message: str, allow: str) -> None:
+        super().__init__(message)
+        self.allow = allow
+
+
+class NotConfigured(HTTPProblem):
+    """A variable this route needs is unset; the message names it, never a value."""
+
+    status = 503
+    code = "not_configured"
+
 
 def no_route_message(path: str) -> str:
     """The 404 message; long paths are cut so an answer never echoes a huge input."""
     shown = path if len(path) <= 100 else path[:100] + "..."
     return f"No route for {shown}."
+
+
+def not_allowed_message(method: str, allowed: str) -> str:
+    """The 405 message; the method is cut short like a path (it is the caller's text)."""
+    return f"{method[:20]} is not allowed here; use {allowed}."
 
 
 def error_document(code: str, message: str, request_id: str) -> dict[str, dict[str, str]]:
@@ -99,4 +117,7 @@ def problem_headers(problem: Problem) -> dict[str, str]:
         headers["Retry-After"] = str(int(retry_after))
     if problem.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    allow = getattr(problem, "allow", None)
+    if allow:
+        headers["Allow"] = allow
     return headers

@@ -16,6 +16,7 @@ from lib.http.errors import (
     ProblemDetails,
     error_document,
     no_route_message,
+    not_allowed_message,
     problem_headers,
 )
 
@@ -56,8 +57,11 @@ def install_error_handlers(app: FastAPI, problem_types: tuple[type[Exception], .
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         message = no_route_message(request.url.path) if status == 404 else str(exc.detail)
+        allow = (exc.headers or {}).get("Allow")  # Starlette's 405 names the route's methods
+        if status == 405 and allow:
+            message = not_allowed_message(request.method, allow)
         code = _HTTP_CODES.get(status, "invalid_request")
-        return problem_response(ProblemDetails(status, code, message))
+        return problem_response(ProblemDetails(status, code, message, allow))
 
     for problem_type in (HTTPProblem, *problem_types):
         app.add_exception_handler(problem_type, on_problem)

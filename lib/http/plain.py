@@ -20,8 +20,10 @@ from lib.http.errors import (
     NotFound,
     error_body,
     no_route_message,
+    not_allowed_message,
     problem_headers,
 )
+from lib.http.slashes import without_trailing_slash
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,11 @@ class PlainApp:
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request.from_scope(scope)
         try:
-            handler = self.routes.get(request.path.rstrip("/") or "/")
+            handler = self.routes.get(without_trailing_slash(request.path))
             if handler is None:
                 raise NotFound(no_route_message(request.path))
             if request.method not in ("GET", "HEAD"):
-                raise MethodNotAllowed(f"{request.method} is not allowed here; use GET.")
+                raise MethodNotAllowed(not_allowed_message(request.method, "GET"), "GET, HEAD")
             response = await handler(request)
         except HTTPProblem as problem:
             response = Response(

@@ -107,7 +107,8 @@ def check_request(scope: Scope, origin: str | None, authorization: str | None) -
         raise NotFound(no_route_message(scope["path"]))
     if scope["method"] not in ("POST", "OPTIONS"):
         raise MethodNotAllowed(
-            f"{scope['method']} is not allowed here; MCP clients POST JSON-RPC to this URL."
+            f"{scope['method'][:20]} is not allowed here; MCP clients POST JSON-RPC to this URL.",
+            ALLOW,
         )
     settings = get_settings()
     if origin is not None and origin.rstrip("/").lower() not in settings.mcp_allowed_origins:
@@ -171,8 +172,6 @@ async def _send_problem(send: Send, problem: HTTPProblem, extra: list[tuple[byte
         *((k.lower().encode(), v.encode()) for k, v in problem_headers(problem).items()),
         *extra,
     ]
-    if problem.status == 405:
-        headers.append((b"allow", ALLOW.encode()))
     await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -14,7 +14,7 @@ class CategoryParams(BaseModel):
 
     parent_id: str | None = Field(
         default=None,
-        pattern=r"^\d{1,20}$",
+        pattern=r"^[0-9]{1,20}$",
         description="Only the children of this category ID.",
     )
 

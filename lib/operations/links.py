@@ -9,8 +9,10 @@ from pydantic import BaseModel, Field
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.models import LinkBatch, is_aliexpress_url
+from lib.aliexpress.shortlinks import ShortLinkResolver, resolve_link_targets
 from lib.config import Settings
 from lib.http.errors import InvalidParameter
+from lib.upstream import link_resolvers
 
 MAX_URLS = 20
 MAX_URL_LENGTH = 2000
@@ -24,18 +26,27 @@ class AffiliateLinksParams(BaseModel):
     urls: list[str] = Field(
         min_length=1,
         max_length=MAX_URLS,
-        description="1-20 AliExpress URLs (products, stores, promotions), e.g. "
+        description="1-20 AliExpress URLs (products, stores, promotions, or short links "
+        "from the app), e.g. "
         "https://www.aliexpress.com/item/1005006123456789.html.",
     )
 
 
 async def affiliate_links(
-    client: AliExpressClient, settings: Settings, params: AffiliateLinksParams
+    client: AliExpressClient,
+    settings: Settings,
+    params: AffiliateLinksParams,
+    resolver: ShortLinkResolver | None = None,
 ) -> LinkBatch:
+    """A short link becomes its product page first, so the affiliate link carries this
+    deployment's tracking ID (``resolver``: this instance's unless given)."""
     urls = aliexpress_urls(params.urls)
     if not settings.tracking_id:
         raise NotConfiguredError(("ALIEXPRESS_TRACKING_ID",))
-    links = await client.generate_links(urls, settings.tracking_id)
+    sources = await resolve_link_targets(urls, resolver or link_resolvers.get())
+    links = await client.generate_links(sources, settings.tracking_id)
+    # Answer with the URLs as sent: a short link's entry names the short link.
+    links = [link.model_copy(update={"url": sent}) for sent, link in zip(urls, links, strict=True)]
     return LinkBatch(links=links, tracking_id=settings.tracking_id)
 
 

@@ -4,17 +4,28 @@ an operation's input model with the contract's 422 when they do not fit."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from lib.aliexpress.models import Locale
-from lib.aliexpress.platform import CURRENCIES, LANGUAGES
+from lib.aliexpress.platform import (
+    CURRENCIES,
+    LANGUAGES,
+    normalise_country,
+    normalise_currency,
+    normalise_language,
+)
 from lib.config import Settings
 from lib.http.errors import InvalidRequest
 
-Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
-Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+# One rule for codes, shared with the settings (lib.aliexpress.platform).
+_NORMALISE = {
+    "ship_to": normalise_country,
+    "currency": normalise_currency,
+    "language": normalise_language,
+}
 
 
 class LocaleParams(BaseModel):
@@ -27,21 +38,39 @@ class LocaleParams(BaseModel):
         "Prices and availability depend on it.",
         examples=["US"],
     )
-    currency: Currency | None = Field(
-        default=None, description="Currency of the returned prices.", examples=["USD"]
+    # str, not a Literal: codes are case-insensitive ("eur"); the enum is for readers.
+    currency: str | None = Field(
+        default=None,
+        description="Currency of the returned prices.",
+        examples=["USD"],
+        json_schema_extra={"enum": list(CURRENCIES)},
     )
-    language: Language | None = Field(
-        default=None, description="Language of product titles.", examples=["EN"]
+    language: str | None = Field(
+        default=None,
+        description="Language of product titles.",
+        examples=["EN"],
+        json_schema_extra={"enum": list(LANGUAGES)},
     )
+
+    @field_validator("ship_to", "currency", "language")
+    @classmethod
+    def _normalised(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        try:
+            return _NORMALISE[info.field_name](value)
+        except ValueError as rule:  # the rule's text, without pydantic's "Value error, "
+            raise PydanticCustomError("code", str(rule)) from None
 
     def locale(self, settings: Settings) -> Locale:
         """The caller's locale, else the deployment's defaults, else US/USD/EN.
 
-        Bad defaults are Settings.problems: no client (so no upstream call) is made
-        for an unconfigured deployment, and health reports them.
+        Codes are already normalised (here and in the settings). Bad defaults are
+        Settings.problems: no client (so no upstream call) is made for an
+        unconfigured deployment, and health reports them.
         """
         return Locale(
-            ship_to=(self.ship_to or settings.ship_to or "US").upper(),
+            ship_to=self.ship_to or settings.ship_to or "US",
             currency=self.currency or settings.currency or "USD",
             language=self.language or settings.language or "EN",
         )

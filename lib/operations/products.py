@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.models import (
+    PRODUCT_ID_PATTERN as _PRODUCT_ID,
+)
+from lib.aliexpress.models import (
     ProductBatch,
     ProductDetail,
     ProductPage,
@@ -15,15 +18,18 @@ from lib.aliexpress.models import (
     SimilarPage,
     Sort,
     parse_product_ref,
+    unknown_product_message,
 )
 from lib.aliexpress.platform import DELIVERY_DAYS
+from lib.aliexpress.shortlinks import ShortLinkResolver, is_short_link, resolve_product_refs
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, NotFound
 from lib.operations.params import LocaleParams
+from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
 MAX_PAGE = 1000
-PRODUCT_ID_PATTERN = r"^\d{6,20}$"
+PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
 )
@@ -97,8 +103,9 @@ class _ProductRefs(BaseModel):
     ids: list[str] = Field(
         min_length=1,
         max_length=MAX_BATCH,
-        description="1-20 product IDs (e.g. 1005006123456789) or AliExpress product URLs "
-        "(e.g. https://www.aliexpress.com/item/1005006123456789.html).",
+        description="1-20 product IDs (e.g. 1005006123456789), AliExpress product URLs "
+        "(e.g. https://www.aliexpress.com/item/1005006123456789.html) or AliExpress "
+        "short/share links from the app (a.aliexpress.com, s.click.aliexpress.com).",
     )
 
 
@@ -162,7 +169,7 @@ async def get_product(
 ) -> ProductDetail:
     found = await client.get_product_details([params.product_id], params.locale(settings))
     if not found:
-        raise NotFound(f"No AliExpress product with ID {params.product_id}.")
+        raise NotFound(unknown_product_message(params.product_id))
     return found[0]
 
 
@@ -176,16 +183,22 @@ async def similar_products(
 
 
 async def get_products(
-    client: AliExpressClient, settings: Settings, params: ProductBatchParams
+    client: AliExpressClient,
+    settings: Settings,
+    params: ProductBatchParams,
+    resolver: ShortLinkResolver | None = None,
 ) -> ProductBatch:
-    product_ids = product_ids_from(params.ids)
+    """Short links are resolved first (``resolver``: this instance's unless given)."""
+    refs = product_refs_from(params.ids)
+    product_ids = await resolve_product_refs(refs, resolver or link_resolvers.get())
     found = await client.get_product_details(product_ids, params.locale(settings))
     known = {product.id for product in found}
     return ProductBatch(products=found, not_found=[i for i in product_ids if i not in known])
 
 
-def product_ids_from(refs: list[str]) -> list[str]:
-    """Distinct product IDs in request order; an entry may hold comma-separated refs."""
+def product_refs_from(refs: list[str]) -> list[str]:
+    """Distinct product IDs and short links in request order; an entry may hold
+    comma-separated refs."""
     parts = [part.strip() for ref in refs for part in ref.split(",") if part.strip()]
     if not parts:
         raise InvalidParameter("ids", "give at least one product ID.")
@@ -193,10 +206,12 @@ def product_ids_from(refs: list[str]) -> list[str]:
         raise InvalidParameter("ids", f"at most {MAX_BATCH} products, got {len(parts)}.")
     product_ids: list[str] = []
     for ref in parts:
-        product_id = parse_product_ref(ref)
+        product_id = parse_product_ref(ref) or (ref if is_short_link(ref) else None)
         if product_id is None:
             raise InvalidParameter(
-                "ids", f"{ref[:80]!r} is neither a product ID nor an AliExpress product URL."
+                "ids",
+                f"{ref[:80]!r} is neither a product ID nor an AliExpress product URL or "
+                "short link.",
             )
         if product_id not in product_ids:
             product_ids.append(product_id)

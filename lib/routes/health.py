@@ -1,10 +1,11 @@
 """Health (``api/health.py``): standard library only at load, so it stays the
 lightest function and answers even when nothing else can.
 
-``GET /api/health`` (alias ``/health``) reports mode, version, region and which
-configuration is present, as booleans. ``?deep=1`` - behind the API key when one
-is set - makes one cheap signed upstream call and reports whether credentials and
-signing work, and how long it took.
+``GET /api/health`` (alias ``/health``) reports mode, version, region, which
+configuration is present (as booleans), what is missing, which values are unusable
+(``problems``) and which leave a feature off (``warnings``). ``?deep=1`` - behind
+the API key when one is set - makes one cheap signed upstream call and reports
+whether credentials and signing work, and how long it took.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ async def health(request: Request) -> Response:
         "config": settings.presence(),
         "missing": list(settings.missing),
         "problems": list(settings.problems),
+        "warnings": list(settings.warnings),
     }
     if request.param("deep") in ("1", "true", "yes"):
         check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
@@ -42,13 +44,15 @@ async def health(request: Request) -> Response:
 
 async def deep_check(settings: Settings) -> dict[str, Any]:
     """One signed ``category.get`` call: proves key, secret, signing and the route."""
-    if not settings.configured:
-        return _failure("not_configured", "Credentials are not configured.", None)
     # Imported here so a plain health check never pays for the client and pydantic.
     from lib.aliexpress.errors import AliExpressError
     from lib.upstream import client_from_settings
 
-    client = client_from_settings(settings, deadline=DEEP_CHECK_DEADLINE)
+    try:
+        # Unconfigured: the same message a data route answers, naming what is wrong.
+        client = client_from_settings(settings, deadline=DEEP_CHECK_DEADLINE)
+    except AliExpressError as error:
+        return _failure(error.code, error.message, None)
     started = time.perf_counter()
     try:
         await client.call(DEEP_CHECK_METHOD, {})

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from lib.aliexpress.models import LinkBatch
-from lib.data_api import ClientDep, SettingsDep, data_router
+from lib.data_api import ClientDep, LinkResolverDep, SettingsDep, data_router
 from lib.http.errors import InvalidParameter
 from lib.operations.links import AffiliateLinksParams, affiliate_links
 from lib.operations.params import parse_params
@@ -22,14 +22,15 @@ REST_NAMES = {"urls": "url"}
     "/api/links",
     operation_id="createAffiliateLinks",
     summary="Turn AliExpress URLs into affiliate links",
-    description="Give any AliExpress URLs (products, stores, promotions); returns a tracked "
-    "affiliate link for each, in the same order. affiliate_url is null where AliExpress "
-    "could not make one.",
+    description="Give any AliExpress URLs (products, stores, promotions, or short links "
+    "from the app); returns a tracked affiliate link for each, in the same order. "
+    "affiliate_url is null where AliExpress could not make one.",
     response_model=LinkBatch,
 )
 async def create_links(
     client: ClientDep,
     settings: SettingsDep,
+    resolver: LinkResolverDep,
     url: Annotated[
         list[str],
         Query(
@@ -42,6 +43,6 @@ async def create_links(
 ) -> LinkBatch:
     params = parse_params(AffiliateLinksParams, {"urls": url}, names=REST_NAMES)
     try:
-        return await affiliate_links(client, settings, params)
+        return await affiliate_links(client, settings, params, resolver)
     except InvalidParameter as problem:
         raise problem.renamed(REST_NAMES) from None

@@ -12,7 +12,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
-from lib.data_api import ClientDep, SettingsDep, data_router
+from lib.data_api import ClientDep, LinkResolverDep, SettingsDep, data_router
 from lib.operations import products
 from lib.operations.params import LocaleParams
 from lib.operations.products import (
@@ -35,7 +35,8 @@ class _CommaSeparatedIds(BaseModel):
     ids: str = Field(
         min_length=1,
         max_length=8000,
-        description="Up to 20 comma-separated product IDs or AliExpress product URLs, "
+        description="Up to 20 comma-separated product IDs, AliExpress product URLs or "
+        "AliExpress short/share links (a.aliexpress.com, s.click.aliexpress.com), "
         "e.g. 1005006123456789,https://www.aliexpress.com/item/1005006123456790.html",
     )
 
@@ -120,11 +121,14 @@ async def get_product(
     operation_id="getProducts",
     summary="Get several AliExpress products by IDs or product URLs",
     description="Details of up to 20 products at once. IDs that AliExpress does not know are "
-    "listed in not_found.",
+    "listed in not_found (they may exist but not be in the affiliate programme).",
     response_model=ProductBatch,
 )
 async def get_products(
-    client: ClientDep, settings: SettingsDep, query: Annotated[ProductBatchQuery, Query()]
+    client: ClientDep,
+    settings: SettingsDep,
+    resolver: LinkResolverDep,
+    query: Annotated[ProductBatchQuery, Query()],
 ) -> ProductBatch:
     params = ProductBatchParams(ids=[query.ids], **query.locale_fields())
-    return await products.get_products(client, settings, params)
+    return await products.get_products(client, settings, params, resolver)

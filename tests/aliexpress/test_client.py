@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from urllib.parse import parse_qsl
 
@@ -14,7 +15,7 @@ import pytest
 from devtools.fake_gateway import FakeGateway, Fault
 from devtools.fake_gateway.server import serve_in_thread
 from devtools.httpx_transport import HttpxTransport
-from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall
+from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall, parse_response
 from lib.aliexpress.errors import (
     AliExpressAPIError,
     BadResponseError,
@@ -23,7 +24,7 @@ from lib.aliexpress.errors import (
     UpstreamHTTPError,
     UpstreamTimeoutError,
 )
-from lib.aliexpress.models import Locale, ProductQuery, PromotionProductQuery
+from lib.aliexpress.models import Locale, OrderQuery, ProductQuery, PromotionProductQuery
 from lib.aliexpress.transport import StreamTransport
 
 pytestmark = pytest.mark.anyio
@@ -260,6 +261,8 @@ FAULTS = [
     (Fault.API_CALL_LIMIT, RateLimitedError, 429),
     (Fault.BUSINESS_ERROR, AliExpressAPIError, 502),
     (Fault.ISV_ERROR, AliExpressAPIError, 502),
+    (Fault.DEEP_JSON, BadResponseError, 502),
+    (Fault.HUGE_BAN, RateLimitedError, 429),
 ]
 
 
@@ -314,6 +317,33 @@ async def test_rate_limit_is_retried_only_when_the_ban_fits_the_deadline(
         await make_client(deadline=0.8).get_categories()
     assert caught.value.retry_after == 1
     assert len(gateway.calls) == 1
+
+
+async def test_a_ban_of_thousands_of_digits_is_capped_at_a_day(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.HUGE_BAN, times=1)
+    started = time.monotonic()
+    with pytest.raises(RateLimitedError) as caught:
+        await make_client().get_categories()
+    assert caught.value.retry_after == 86_400
+    assert len(caught.value.message) < 300  # upstream's text is quoted, not echoed whole
+    assert len(gateway.calls) == 1
+    assert time.monotonic() - started < 0.5
+
+
+async def test_absurd_numbers_in_an_answer_become_nulls(
+    make_client: MakeClient, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.ABSURD_NUMBERS, times=1)
+    started = time.monotonic()
+    page = await make_client().query_products(ProductQuery(keywords="phone"))
+    assert time.monotonic() - started < 0.5
+    assert page.products and (page.total, page.has_more) == (0, False)
+    for product in page.products:
+        assert product.price is None and product.original_price is None
+        assert product.discount_percent is None and product.rating_percent is None
+        assert product.orders is None and product.commission_rate_percent is None
 
 
 async def test_rate_limit_waits_out_a_short_ban(
@@ -518,3 +548,32 @@ async def test_a_page_without_total_follows_is_finished(
     ).get_similar_products("1005001", Locale())
     assert similar.has_more is has_more
     assert [p.id for p in similar.products] == ["1005002"]  # never the product itself
+
+
+@SIGN_METHODS
+async def test_list_orders(make_client: MakeClient, gateway: FakeGateway, sign_method: str) -> None:
+    client = make_client(sign_method=sign_method)
+    query = OrderQuery(
+        start=date(2026, 9, 1), end=date(2026, 11, 28), status="settled", page_size=5
+    )
+    page = await client.list_orders(query)
+    settled = [o for o in gateway.catalog.orders if o["order_status"] == "Completed Settlement"]
+    assert (page.total, page.has_more, len(page.orders)) == (len(settled), True, 5)
+    assert {order.status for order in page.orders} == {"settled"}
+    sent = gateway.calls[-1]
+    assert (sent["start_time"], sent["end_time"], sent["status"]) == (
+        "2026-09-01 00:00:00",
+        "2026-11-28 23:59:59",
+        "Completed Settlement",
+    )
+
+
+def test_ids_and_amounts_sent_as_json_numbers_never_go_through_float() -> None:
+    body = (
+        b'{"aliexpress_affiliate_order_list_response": {"resp_result": {"resp_code": 200,'
+        b' "result": {"orders": {"order": [{"order_id": 9007199254740993, "paid_amount": 1999,'
+        b' "estimated_paid_commission": 139.5, "product_id": 1005006123456789123}]}}}}}'
+    )
+    (record,) = parse_response("aliexpress.affiliate.order.list", 200, body)["orders"]["order"]
+    assert record["order_id"] == 9007199254740993  # float would make it ...992
+    assert record["estimated_paid_commission"] == Decimal("139.5")

@@ -1,21 +1,28 @@
 """Conversions from the platform's loose records to the compact public shapes."""
 
+import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from lib.aliexpress.models import (
     Locale,
+    Money,
+    OrderQuery,
     ProductQuery,
     PromotionProductQuery,
+    RawOrder,
     RawProduct,
     RawPromo,
     amount_to_cents,
+    cents_to_amount,
     is_aliexpress_url,
     parse_product_ref,
     percent_to_float,
     product_id_from_url,
     to_int,
+    to_order,
     to_product,
     to_product_detail,
     to_promo_code,
@@ -104,6 +111,73 @@ def test_percent_to_float(raw: object, expected: float | None) -> None:
 )
 def test_to_int(raw: object, expected: int | None) -> None:
     assert to_int(raw) == expected
+
+
+ABSURD = [
+    "1e300000",  # int(Decimal(...)) of it burned seconds of CPU
+    "1E+999999999999999999",  # ... and this one raised MemoryError
+    "Infinity",
+    "-inf",
+    "NaN",
+    "1e400",
+    1e400,
+    float("nan"),
+    10**4000,
+    "9" * 5000,
+    "١٢٣",  # Arabic-Indic digits: int() takes them, the contract does not
+    "１２３",  # full-width digits
+    "0x10",
+    "1_000",
+    [1],
+    {"a": 1},
+]
+
+
+@pytest.mark.parametrize("raw", ABSURD, ids=lambda raw: repr(raw)[:24])
+def test_absurd_numbers_are_none_within_milliseconds(raw: object) -> None:
+    started = time.perf_counter()
+    assert to_int(raw) is None
+    assert percent_to_float(raw) is None
+    assert percent_to_float(f"{raw}%") is None
+    assert time.perf_counter() - started < 0.01
+
+
+def test_an_infinite_discount_is_null_not_an_overflow() -> None:
+    product = to_product(RawProduct(product_id=PID, discount="Infinity", evaluate_rate="NaN%"))
+    assert (product.discount_percent, product.rating_percent) == (None, None)
+
+
+@pytest.mark.parametrize("amount", ["12.34", "0.99", "1234", "1234567.00"])
+def test_decimal_amounts_pass_exactly_as_sent(amount: str) -> None:
+    product = to_product(RawProduct(product_id=PID, target_sale_price=amount))
+    assert product.price is not None and product.price.amount == amount
+
+
+@pytest.mark.parametrize(
+    "amount", ["US $1,234.56", "1,234.56", "$12", "12.", "1e3", "Infinity", "-1.00", "١٢.٣٤"]
+)
+def test_amounts_that_are_not_decimal_strings_are_null_with_a_log_line(
+    amount: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    product = to_product(
+        RawProduct(product_id=PID, target_sale_price=amount, target_original_price=amount)
+    )
+    assert (product.price, product.original_price) == (None, None)
+    assert any("not a decimal string" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "digits", ["١٠٠٥٠٠٦١٢٣٤٥٦٧٨٩", "１００５００６１２３４５６７８９", "1005006١٢٣٤٥٦٧٨٩"]
+)
+def test_product_ids_are_ascii_digits_only(digits: str) -> None:
+    assert parse_product_ref(digits) is None
+    assert product_id_from_url(f"https://www.aliexpress.com/item/{digits}.html") is None
+    assert (
+        product_id_from_url(f"https://m.aliexpress.com/item/detail.htm?productId={digits}") is None
+    )
+    assert (
+        product_id_from_url(f"https://www.aliexpress.com/store/product/x/1_{digits}.html") is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -307,3 +381,68 @@ def test_promotion_query_uses_the_method_own_names() -> None:
         for s in ("relevance", "price_asc", "price_desc")
     }
     assert sorts == {"relevance": None, "price_asc": "priceAsc", "price_desc": "priceDesc"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [
+        (1999, "19.99"),
+        ("1999", "19.99"),
+        (5, "0.05"),
+        (0, "0.00"),
+        (-250, "-2.50"),
+        (123456789012345, "1234567890123.45"),
+        (Decimal("19.99"), None),  # not whole cents: never guessed at
+        ("19.99", None),
+        ("", None),
+        (None, None),
+        (True, None),
+    ],
+)
+def test_cents_to_amount(raw: object, amount: str | None) -> None:
+    assert cents_to_amount(raw) == amount
+
+
+def test_raw_order_to_public_order() -> None:
+    raw = RawOrder.model_validate(
+        {
+            "order_id": 9007199254740993,
+            "sub_order_id": 9007199254750993,
+            "order_status": "Buyer Confirmed Receipt",
+            "created_time": "2026-07-01 10:00:00",
+            "paid_time": "2026-07-01 10:01:00",
+            "paid_amount": 2599,
+            "estimated_paid_commission": 182,
+            "commission_rate": "7.00%",
+            "settled_currency": "USD",
+            "product_id": 1005006123456789,
+            "product_title": "Phone case",
+            "product_count": "2",
+        }
+    )
+    order = to_order(raw)
+    assert order is not None
+    assert (order.order_id, order.sub_order_id) == ("9007199254740993", "9007199254750993")
+    assert order.status == "confirmed"
+    assert order.paid_at == "2026-07-01T10:01:00-07:00"
+    assert order.paid_amount == Money(amount="25.99", currency="USD")
+    assert order.estimated_commission == Money(amount="1.82", currency="USD")
+    assert order.estimated_finished_commission is None and order.finished_at is None
+    assert (order.product.id, order.product.count) == ("1005006123456789", 2)
+    assert order.commission_rate_percent == 7.0
+
+
+def test_an_unknown_status_is_kept_and_a_record_without_id_dropped() -> None:
+    assert to_order(RawOrder(order_id="1", order_status="Frozen")).status == "Frozen"  # type: ignore[union-attr]
+    assert to_order(RawOrder(order_status="Invalid")) is None
+
+
+def test_order_query_to_params() -> None:
+    query = OrderQuery(start=date(2026, 11, 1), end=date(2026, 11, 2), page=2, page_size=50)
+    assert query.to_params() == {
+        "start_time": "2026-11-01 00:00:00",
+        "end_time": "2026-11-02 23:59:59",
+        "status": None,
+        "page_no": 2,
+        "page_size": 50,
+    }

@@ -1,15 +1,15 @@
-"""lib/aliexpress/transport.py against real sockets on loopback: framing, keep-alive,
-stale connections, gzip, errors, limits and TLS."""
+"""lib/aliexpress/transport.py against servers that are not ours, on loopback: a raw
+socket server whose every byte the test decides, and uvicorn (h11). Framing, keep-alive,
+stale connections, gzip, errors, limits, and the head-only request. TLS:
+test_transport_tls.py; desync after odd answers: test_transport_desync.py."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
 import ssl
-import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +17,13 @@ from devtools.fake_gateway import FakeGateway
 from devtools.fake_gateway.server import serve_in_thread
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import TransportError, UpstreamTimeoutError
-from lib.aliexpress.transport import MAX_BODY, ProtocolError, Reply, StreamTransport
+from lib.aliexpress.transport import (
+    MAX_BODY,
+    ProtocolError,
+    Reply,
+    StreamTransport,
+    request_head,
+)
 from tests.conftest import modules_after
 
 pytestmark = pytest.mark.anyio
@@ -194,6 +200,81 @@ async def test_a_connection_dropped_mid_request_is_retried_once_on_a_fresh_one()
     assert (connections, transport.connections_opened) == (2, 2)
 
 
+async def test_a_bad_answer_on_a_reused_connection_is_not_sent_again() -> None:
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    requests = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal requests
+        for answer in (ok, b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\ncut"):
+            await read_request(reader)
+            requests += 1
+            writer.write(answer)
+            await writer.drain()
+        writer.close()
+
+    transport = StreamTransport()
+    async with raw_server(handle) as port:
+        await post(transport, f"http://127.0.0.1:{port}/")
+        with pytest.raises(ProtocolError):  # bytes of an answer arrived: never resent
+            await post(transport, f"http://127.0.0.1:{port}/")
+    assert (requests, transport.connections_opened) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.0 200 OK\r\n\r\nok",
+    ],
+)
+async def test_answers_that_end_the_connection_are_not_reused(answer: bytes) -> None:
+    transport = StreamTransport()
+    async with raw_server(answering(answer, close_after=True)) as port:
+        for _ in range(2):
+            assert (await post(transport, f"http://127.0.0.1:{port}/")).body == b"ok"
+    assert transport.connections_opened == 2
+
+
+async def chunked_app(scope: dict, receive: Callable, send: Callable) -> None:
+    """An ASGI app uvicorn serves chunked (no Content-Length), in three pieces."""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    for piece in (b'{"a"', b": ", b"12}"):
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def test_uvicorn_chunked_answers_and_keep_alive() -> None:
+    transport = StreamTransport()
+    with serve_in_thread(chunked_app) as url:  # type: ignore[arg-type]
+        replies = [await post(transport, url) for _ in range(3)]
+    assert [r.body for r in replies] == [b'{"a": 12}'] * 3
+    assert transport.connections_opened == 1
+
+
+async def test_request_head_reads_the_status_and_headers_only() -> None:
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(
+            b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+            b"HTTP/1.1 302 Found\r\nLocation: https://www.aliexpress.com/item/1005006.html\r\n"
+            b"Content-Length: 100000\r\n\r\n<html>"  # the rest never comes
+        )
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    async with raw_server(handle) as port:
+        async with asyncio.timeout(2.0):
+            head = await request_head(f"http://127.0.0.1:{port}/e/_DkVX8Jt?x=1")
+    assert head.status == 302
+    assert head.header("location") == "https://www.aliexpress.com/item/1005006.html"
+    assert seen[0].startswith(b"GET /e/_DkVX8Jt?x=1 HTTP/1.1\r\n")
+    assert b"content-length" not in seen[0].lower()
+
+
 @pytest.mark.parametrize(
     "answer",
     [
@@ -202,6 +283,9 @@ async def test_a_connection_dropped_mid_request_is_retried_once_on_a_fresh_one()
         b"HTTP/1.1 200 OK\r\nno-colon-here\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\xb2\r\nab\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: ٢\r\n\r\nab".encode(),
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
         b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (MAX_BODY + 1),
         b"HTTP/1.1 200 OK\r\nX: " + b"a" * 70_000 + b"\r\n\r\n",
@@ -291,51 +375,6 @@ async def test_client_maps_transport_errors() -> None:
         with pytest.raises(TransportError, match="ProtocolError"):
             await client.get_categories()
         await client.aclose()
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
-async def test_tls_is_verified(certificate: tuple[Path, Path]) -> None:
-    cert, key = certificate
-    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_tls.load_cert_chain(cert, key)
-    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-    async with raw_server(answering(ok), tls=server_tls) as port:
-        trusting = StreamTransport(
-            ssl_context_factory=lambda: ssl.create_default_context(cafile=str(cert))
-        )
-        reply = await post(trusting, f"https://localhost:{port}/")
-        assert reply.body == b"ok"
-        # The default trust (certifi) does not know this self-signed certificate.
-        with pytest.raises(ssl.SSLCertVerificationError):
-            await post(StreamTransport(), f"https://localhost:{port}/")
 
 
 def test_the_default_client_never_loads_httpx() -> None:

@@ -10,14 +10,16 @@ import httpx
 import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
+from devtools.fake_gateway.short_links import FakeShortLinks
 from devtools.httpx_transport import gateway_transport
+from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.config import get_settings
-from lib.data_api import get_client_provider
+from lib.data_api import get_client_provider, get_link_resolver
 from lib.upstream import ClientProvider
 from tests.conftest import TRACKING_ID
 from tests.leak_scan import API_KEYS
 
-FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt", "promotions")
+FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt", "promotions", "orders")
 CONFIG_VARS = (
     "ALIEXPRESS_APP_KEY",
     "ALIEXPRESS_APP_SECRET",
@@ -28,6 +30,7 @@ CONFIG_VARS = (
     "ALIEXPRESS_LANGUAGE",
     "ALIEXPRESS_SHIP_TO",
     "PROXY_API_KEY",
+    "OWNER_API_KEY",
     "PUBLIC_BASE_URL",
     "ALIEXPRESS_DEMO_GATEWAY",
     "VERCEL_GIT_COMMIT_SHA",
@@ -71,13 +74,24 @@ def client_options() -> dict[str, Any]:
 
 
 @pytest.fixture
-def apps(gateway: FakeGateway, client_options: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Each function's ``app``; data functions reach the fake gateway in-process."""
+def short_links() -> FakeShortLinks:
+    """AliExpress's short-link hosts, faked: the demo links; records every URL asked."""
+    return FakeShortLinks.demo()
+
+
+@pytest.fixture
+def apps(
+    gateway: FakeGateway, short_links: FakeShortLinks, client_options: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Each function's ``app``; data functions reach the fake gateway in-process and
+    resolve short links through the fake short-link hosts."""
     loaded = {name: importlib.import_module(f"api.{name}").app for name in FUNCTIONS}
     provider = ClientProvider(transport=gateway_transport(gateway), **client_options)
+    resolver = ShortLinkResolver(short_links)
     for app in loaded.values():
         if hasattr(app, "dependency_overrides"):
             app.dependency_overrides[get_client_provider] = lambda: provider
+            app.dependency_overrides[get_link_resolver] = lambda: resolver
     yield loaded
     for app in loaded.values():
         if hasattr(app, "dependency_overrides"):

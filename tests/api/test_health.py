@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools.fake_gateway import FakeGateway
+from devtools.fake_gateway import FakeGateway, Fault
 from devtools.fake_gateway.server import serve_in_thread
 from tests.api.conftest import API_KEY, FULL_CONFIG, Caller, assert_error
 from tests.conftest import load_function, modules_after
@@ -71,10 +71,81 @@ async def test_deep_check_reports_a_wrong_secret(call: Caller, env, gateway: Fak
     assert "wrong" not in str(body)
 
 
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        (Fault.PUBLISHER_NOT_REGISTERED, "portals.aliexpress.com"),
+        (Fault.INVALID_APP_KEY, "check ALIEXPRESS_APP_KEY"),
+        (Fault.INCOMPLETE_SIGNATURE, "ALIEXPRESS_SIGN_METHOD (sha256, the default, or md5)"),
+    ],
+)
+async def test_deep_check_gives_the_owner_the_same_diagnosis(
+    call: Caller, env, gateway: FakeGateway, fault: Fault, says: str
+) -> None:
+    gateway.faults.inject(fault, times=None)
+    with serve_in_thread(gateway) as url:
+        env(**FULL_CONFIG, ALIEXPRESS_API_URL=url)
+        body = (await call("health", "/api/health?deep=1")).json()
+    assert body["status"] == "degraded"
+    assert body["upstream"]["error"]["code"] == "upstream_error"
+    assert says in body["upstream"]["error"]["message"]
+
+
 async def test_deep_check_unconfigured(call: Caller, env) -> None:
     env()
     body = (await call("health", "/health?deep=1")).json()
     assert body["upstream"]["error"]["code"] == "not_configured"
+    assert "ALIEXPRESS_APP_KEY, ALIEXPRESS_APP_SECRET" in body["upstream"]["error"]["message"]
+
+
+async def test_deep_check_names_the_problems_when_credentials_are_set(call: Caller, env) -> None:
+    env(**FULL_CONFIG, ALIEXPRESS_SIGN_METHOD="sha1", ALIEXPRESS_API_URL="ftp://gateway")
+    body = (await call("health", "/health?deep=1")).json()
+    assert body["mode"] == "unconfigured"
+    error = body["upstream"]["error"]
+    assert error["code"] == "not_configured"
+    assert "Credentials" not in error["message"]  # they are set: the problems are the news
+    for problem in body["problems"]:
+        assert problem in error["message"]
+    assert len(body["problems"]) == 2
+
+
+async def test_partial_credentials_are_reported_not_replaced(call: Caller, env) -> None:
+    env(ALIEXPRESS_APP_KEY=FULL_CONFIG["ALIEXPRESS_APP_KEY"])
+    body = (await call("health", "/health")).json()
+    assert body["mode"] == "unconfigured"
+    assert body["missing"] == ["ALIEXPRESS_APP_SECRET"]
+    assert body["config"]["ALIEXPRESS_APP_KEY"] is True
+
+
+async def test_http_public_base_url_is_a_problem_data_routes_keep_working(
+    call: Caller, env
+) -> None:
+    env(**FULL_CONFIG, PUBLIC_BASE_URL="http://proxy.example.com")
+    body = (await call("health", "/health")).json()
+    assert body["mode"] == "live"
+    assert [p.split(" ")[0] for p in body["problems"]] == ["PUBLIC_BASE_URL"]
+    assert "https" in body["problems"][0]
+    assert (await call("products", "/api/products/search?q=case")).status_code == 200
+
+
+async def test_missing_tracking_id_is_a_warning_naming_what_stops(call: Caller, env) -> None:
+    env(**{k: v for k, v in FULL_CONFIG.items() if k != "ALIEXPRESS_TRACKING_ID"})
+    body = (await call("health", "/health")).json()
+    assert (body["status"], body["mode"], body["problems"]) == ("ok", "live", [])
+    (warning,) = body["warnings"]
+    assert "ALIEXPRESS_TRACKING_ID" in warning and "/api/links" in warning
+    assert_error(
+        await call("links", "/api/links?url=https://www.aliexpress.com/item/1.html"),
+        503,
+        "not_configured",
+    )
+
+
+async def test_complete_configuration_has_no_warnings(call: Caller, env) -> None:
+    env(**FULL_CONFIG)
+    body = (await call("health", "/health")).json()
+    assert (body["missing"], body["problems"], body["warnings"]) == ([], [], [])
 
 
 async def test_deep_check_needs_the_key_basic_health_does_not(call: Caller, env) -> None:
@@ -90,6 +161,7 @@ async def test_health_rejects_other_methods(apps) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.post("/api/health")
     assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 def test_health_imports_no_fastapi_httpx_or_pydantic() -> None:

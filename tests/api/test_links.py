@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.fake_gateway import FakeGateway
+from devtools.fake_gateway.short_links import FakeShortLinks
 from tests.api.conftest import FULL_CONFIG, Caller, assert_error
 from tests.conftest import TRACKING_ID
 
@@ -46,3 +48,29 @@ async def test_missing_tracking_id_is_503_naming_it(call: Caller, env) -> None:
         await call("links", "/api/links", params={"url": PRODUCT}), 503, "not_configured"
     )
     assert "ALIEXPRESS_TRACKING_ID" in error["message"]
+
+
+async def test_a_short_link_gets_this_deployments_link_for_its_product(
+    call: Caller, gateway: FakeGateway, short_links: FakeShortLinks
+) -> None:
+    short = "https://s.click.aliexpress.com/e/_DemoDeal"
+    response = await call("links", "/api/links", params=[("url", short), ("url", STORE)])
+    assert response.status_code == 200, response.text
+    links = response.json()["links"]
+    assert [link["url"] for link in links] == [short, STORE]  # as sent
+    assert all(link["affiliate_url"] for link in links)
+    sent = gateway.calls[-1]["source_values"].split(",")
+    assert sent == ["https://www.aliexpress.com/item/1005006106755911.html", STORE]
+    assert short_links.hosts == {"s.click.aliexpress.com"}
+
+
+async def test_a_short_link_leading_away_is_named(
+    call: Caller, gateway: FakeGateway, short_links: FakeShortLinks
+) -> None:
+    away = "https://a.aliexpress.com/_DemoAway"
+    error = assert_error(
+        await call("links", "/api/links", params={"url": away}), 502, "upstream_error"
+    )
+    assert away in error["message"] and "away from AliExpress" in error["message"]
+    assert gateway.calls == []
+    assert short_links.asked == [away]

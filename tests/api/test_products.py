@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from devtools.fake_gateway import FakeGateway, Fault
+from devtools.fake_gateway.short_links import FakeShortLinks
 from tests.api.conftest import Caller, assert_error
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("configured")]
@@ -83,6 +84,33 @@ async def test_search_defaults_come_from_env(call: Caller, env, gateway: FakeGat
     assert "sort" not in sent  # relevance: no sort sent
 
 
+async def test_codes_are_case_insensitive_like_the_settings(
+    call: Caller, gateway: FakeGateway
+) -> None:
+    response = await call(
+        "products", "/api/products/search?q=case&currency=eur&language=fr&ship_to=de"
+    )
+    assert response.status_code == 200, response.text
+    sent = gateway.calls[-1]
+    assert (sent["target_currency"], sent["target_language"], sent["ship_to_country"]) == (
+        "EUR",
+        "FR",
+        "DE",
+    )
+    assert "EUR" in {p["price"]["currency"] for p in response.json()["products"]}
+
+
+async def test_an_unknown_country_is_422_naming_the_rule(call: Caller, gateway) -> None:
+    error = assert_error(
+        await call("products", "/api/products/1005006100402689?ship_to=xx"), 422, "invalid_request"
+    )
+    assert error["message"] == (
+        "Invalid query parameter 'ship_to': must be an assigned ISO 3166-1 alpha-2 country "
+        "code, e.g. US, GB, DE."
+    )
+    assert gateway.calls == []
+
+
 async def test_search_without_results_is_an_empty_page(call: Caller) -> None:
     response = await call("products", "/api/products/search?q=nothing-matches-this")
     assert response.status_code == 200
@@ -115,6 +143,8 @@ async def test_search_by_category_only(call: Caller) -> None:
         ("q=a&currency=XXX", "currency"),
         ("q=a&language=xx", "language"),
         ("q=a&ship_to=USA", "ship_to"),
+        ("q=a&ship_to=XX", "ship_to"),  # well-formed, but no such country
+        ("q=a&currency=euro", "currency"),
         ("q=a&min_price=-1", "min_price"),
         ("q=a&min_price=nan", "min_price"),
         ("q=a&max_price=inf", "max_price"),
@@ -148,8 +178,11 @@ async def test_one_product_with_details(call: Caller, gateway: FakeGateway) -> N
     assert body["price"]["currency"] == "EUR"
 
 
-async def test_unknown_product_is_404(call: Caller) -> None:
-    assert_error(await call("products", "/api/products/1005000000000001"), 404, "not_found")
+async def test_unknown_product_is_404_and_says_why_it_may_be_unknown(call: Caller) -> None:
+    response = await call("products", "/api/products/1005000000000001")
+    error = assert_error(response, 404, "not_found")
+    assert "1005000000000001" in error["message"]
+    assert "may exist on AliExpress but not be offered to affiliates" in error["message"]
 
 
 async def test_malformed_product_id_is_422(call: Caller) -> None:
@@ -167,6 +200,71 @@ async def test_many_products_by_ids_and_urls(call: Caller, gateway: FakeGateway)
     body = response.json()
     assert [p["id"] for p in body["products"]] == [first, second]
     assert body["not_found"] == ["1005000000000002"]
+
+
+async def test_pasted_short_links_resolve_to_products(
+    call: Caller, gateway: FakeGateway, short_links: FakeShortLinks
+) -> None:
+    first, second = (str(p["product_id"]) for p in gateway.catalog.products[:2])
+    ids = f"https://a.aliexpress.com/_DemoCase,https://s.click.aliexpress.com/e/_DemoDeal,{first}"
+    response = await call("products", "/api/products", params={"ids": ids})
+    assert response.status_code == 200, response.text
+    assert [p["id"] for p in response.json()["products"]] == [first, second]
+    assert gateway.calls[-1]["product_ids"] == f"{first},{second}"
+    assert short_links.hosts == {"a.aliexpress.com", "s.click.aliexpress.com"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.aliexpress.com/item/{id}.html",
+        "https://aliexpress.ru/item/{id}.html?sku_id=1",
+        "https://es.aliexpress.com/item/{id}.html",
+        "https://fr.aliexpress.com/item/Title/{id}.html",
+        "https://www.aliexpress.us/item/{id}.html",
+        "https://m.aliexpress.com/item/{id}.html",
+        "https://pt.aliexpress.com/i/{id}.html",
+        "https://s.click.aliexpress.com/deep_link.htm?aff_short_key=k"
+        "&dl_target_url=https%3A%2F%2Fwww.aliexpress.com%2Fitem%2F{id}.html",
+    ],
+)
+async def test_country_sites_and_deep_links_need_no_request(
+    call: Caller, gateway: FakeGateway, short_links: FakeShortLinks, url: str
+) -> None:
+    product_id = str(gateway.catalog.products[0]["product_id"])
+    ids = url.format(id=product_id)
+    response = await call("products", "/api/products", params={"ids": ids})
+    assert [p["id"] for p in response.json()["products"]] == [product_id]
+    assert short_links.asked == []
+
+
+@pytest.mark.parametrize(
+    ("link", "status", "code", "fragment"),
+    [
+        ("https://a.aliexpress.com/_DemoAway", 502, "upstream_error", "away from AliExpress"),
+        ("https://a.aliexpress.com/_DemoLoop", 502, "upstream_error", "loop"),
+        ("https://a.aliexpress.com/_DemoStore", 422, "invalid_request", "not a product"),
+        ("https://a.aliexpress.com/_Nope", 422, "invalid_request", "unknown to AliExpress"),
+        ("http://a.aliexpress.com/_DemoCase", 422, "invalid_request", "https link on"),
+        ("https://a.aliexpress.com:8443/_x", 422, "invalid_request", "https link on"),
+        ("https://bit.ly/3abcdef", 422, "invalid_request", "neither a product ID"),
+    ],
+)
+async def test_short_links_that_lead_nowhere_are_named(
+    call: Caller,
+    gateway: FakeGateway,
+    short_links: FakeShortLinks,
+    link: str,
+    status: int,
+    code: str,
+    fragment: str,
+) -> None:
+    response = await call("products", "/api/products", params={"ids": f"1005006100402689,{link}"})
+    error = assert_error(response, status, code)
+    assert fragment in error["message"]
+    assert link[:60] in error["message"]
+    assert gateway.calls == []  # nothing asked upstream for a half-understood request
+    assert short_links.hosts <= {"a.aliexpress.com", "s.click.aliexpress.com"}
 
 
 @pytest.mark.parametrize(
@@ -189,6 +287,17 @@ async def test_bad_ids_are_422(call: Caller, ids: str, fragment: str) -> None:
 async def test_ids_are_required(call: Caller) -> None:
     error = assert_error(await call("products", "/api/products"), 422, "invalid_request")
     assert "'ids'" in error["message"]
+
+
+async def test_an_unregistered_publisher_is_told_where_to_check(
+    call: Caller, gateway: FakeGateway
+) -> None:
+    gateway.faults.inject(Fault.PUBLISHER_NOT_REGISTERED, times=None)
+    response = await call("products", "/api/products/search?q=case")
+    error = assert_error(response, 502, "upstream_error")
+    assert "This publisher is not registered" in error["message"]
+    assert "approved affiliate publisher" in error["message"]
+    assert "https://portals.aliexpress.com" in error["message"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from devtools.gpt_action_lint import lint
+from devtools.gpt_action_lint import lint, main
 from devtools.gpt_spec import SPEC_FILE
 
 Spec = dict[str, Any]
@@ -115,3 +115,37 @@ def test_each_rule_is_caught(breakage: str) -> None:
     mutate(spec)
     problems = lint(spec)
     assert any(message in problem for problem in problems), problems
+
+
+def test_an_http_server_url_hints_at_public_base_url() -> None:
+    spec = good()
+    spec["servers"] = [{"url": "http://localhost:3000"}]
+    (problem,) = lint(spec)
+    assert "set PUBLIC_BASE_URL=https://" in problem
+
+
+def test_the_command_prints_usage_for_help(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m devtools.gpt_action_lint")
+
+
+def test_the_command_says_what_it_cannot_read(tmp_path, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([str(tmp_path / "missing.json")])
+    assert exited.value.code == 2
+    assert "cannot read a JSON spec from" in capsys.readouterr().err
+
+
+def test_the_command_lints_a_local_dev_spec_with_the_hint(tmp_path, capsys) -> None:
+    spec = good()
+    spec["servers"] = [{"url": "http://localhost:3000"}]
+    saved = tmp_path / "openapi-gpt.json"
+    saved.write_text(json.dumps(spec))
+    assert main([str(saved)]) == 1
+    out = capsys.readouterr().out
+    assert "PUBLIC_BASE_URL" in out and out.endswith("1 problem(s)\n")
+    good_file = tmp_path / "good.json"
+    good_file.write_text(json.dumps(good()))
+    assert main([str(good_file)]) == 0

@@ -21,7 +21,14 @@ from lib.mcp_server.endpoint import McpEndpoint
 from lib.upstream import ClientProvider
 
 # The REST functions' fixtures too: the parity test calls both.
-from tests.api.conftest import FULL_CONFIG, apps, call, configured, env  # noqa: F401
+from tests.api.conftest import (  # noqa: F401
+    FULL_CONFIG,
+    apps,
+    call,
+    configured,
+    env,
+    short_links,
+)
 
 PUBLIC_URL = f"https://{PUBLIC_HOST}/mcp"
 

@@ -1,3 +1,10 @@
 """The reliability tests call the functions exactly as tests/api does."""
 
-from tests.api.conftest import apps, call, client_options, configured, env  # noqa: F401
+from tests.api.conftest import (  # noqa: F401
+    apps,
+    call,
+    client_options,
+    configured,
+    env,
+    short_links,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 from pathlib import Path
 
@@ -63,6 +64,27 @@ async def test_a_hanging_upstream_is_cut_at_the_deadline(deadline: float) -> Non
 
 
 @pytest.mark.anyio
+async def test_the_timeout_message_states_the_whole_wait_and_the_attempts() -> None:
+    gateway = FakeGateway(slow_seconds=60)
+    gateway.faults.inject(Fault.SLOW, times=None)
+    client = AliExpressClient(
+        app_key=gateway.app_key,
+        app_secret=gateway.app_secret,
+        transport=gateway_transport(gateway),
+        deadline=2.0,
+        attempt_timeout=0.2,
+        retry=RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02),
+    )
+    with pytest.raises(UpstreamTimeoutError) as raised:
+        await client.get_categories()
+    found = re.fullmatch(
+        r"AliExpress did not answer within (\d+\.\d) s \(3 attempts\)\.", raised.value.message
+    )
+    assert found, raised.value.message
+    assert 0.55 <= float(found[1]) < 1.0  # three attempts of 0.2 s, not the last one's 0.2 s
+
+
+@pytest.mark.anyio
 async def test_a_failing_upstream_sees_no_retry_storm() -> None:
 
     gateway = FakeGateway(latency=0.01)
@@ -96,3 +118,30 @@ async def test_a_failing_upstream_sees_no_retry_storm() -> None:
     )
     assert all(isinstance(r, UpstreamHTTPError) for r in results)
     assert len(gateway.calls) <= policy.max_attempts
+
+
+@pytest.mark.anyio
+async def test_a_waiter_that_takes_over_a_shared_call_keeps_its_own_deadline() -> None:
+    """The request owning a coalesced call is cancelled (its caller left): a waiter
+    fetches instead, within the deadline it got when it arrived, not a fresh one."""
+    gateway = FakeGateway(slow_seconds=60)
+    gateway.faults.inject(Fault.SLOW, times=None)
+    deadline = 1.0
+    client = AliExpressClient(
+        app_key=gateway.app_key,
+        app_secret=gateway.app_secret,
+        transport=gateway_transport(gateway),
+        deadline=deadline,
+        attempt_timeout=deadline,
+        cache=TTLCache(),
+    )
+    owner = asyncio.create_task(client.get_categories())
+    await asyncio.sleep(0.1)
+    arrived = time.monotonic()
+    waiter = asyncio.create_task(client.get_categories())
+    await asyncio.sleep(0.6)
+    owner.cancel()
+    with pytest.raises(UpstreamTimeoutError):
+        await waiter
+    assert time.monotonic() - arrived < deadline + 0.15
+    assert len(gateway.calls) == 2  # it did take over, and did not start a fresh deadline

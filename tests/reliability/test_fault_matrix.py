@@ -17,5 +17,7 @@ async def test_fault_matrix(capsys: pytest.CaptureFixture[str]) -> None:
     wrong = [c for c in cells if not c.ok]
     assert wrong == []
     assert all(c.status != 500 for c in cells)
-    assert all(c.retry_after == "1" for c in cells if c.status == 429)
+    bans = {"api_call_limit": "1", "huge_ban": "86400"}  # a ban of 5 000 digits: one day
+    assert all(c.retry_after == bans[c.fault] for c in cells if c.status == 429)
+    assert all(c.follow_ups_own for c in cells)
     assert max(c.elapsed_ms for c in cells) < (DEADLINE + 0.5) * 1000

@@ -32,6 +32,10 @@ THOUSAND_IDS = ",".join(str(1005006000000000 + i) for i in range(1000))
         ("products", f"/api/products?ids={THOUSAND_IDS}", 422),
         ("products", "/api/products?ids=" + "1" * 9000, 422),
         ("products", "/api/products?ids=%E2%80%8B1005006100402689", 422),
+        ("products", "/api/products?ids=https://a.aliexpress.com/_x%0D%0AHost:%20evil", 422),
+        ("products", "/api/products?ids=https://a.aliexpress.com@169.254.169.254/_x", 422),
+        ("products", "/api/products?ids=https://a.aliexpress.com:22/_x", 422),
+        ("products", "/api/products?ids=http://s.click.aliexpress.com/e/_x", 422),
         ("products", "/api/products/..%2F..%2Fetc%2Fpasswd", 404),
         ("products", "/api/products/%00", 422),
         ("products", "/api/products/" + "9" * 5000, 422),
@@ -69,6 +73,32 @@ async def test_hostile_input_is_a_4xx_in_the_envelope(
     expected_code = {422: "invalid_request", 404: "not_found"}[status]
     assert_error(response, status, expected_code)
     assert len(response.text) < 2_000  # never echoes a huge input back
+
+
+ARABIC_INDIC = "١٠٠٥٠٠٦١٠٠٤٠٢٦٨٩"
+FULL_WIDTH = "１００５００６１００４０２６８９"
+
+
+@pytest.mark.parametrize(
+    ("function", "path"),
+    [
+        ("products", f"/api/products/{ARABIC_INDIC}"),
+        ("products", f"/api/products/{FULL_WIDTH}"),
+        ("products", f"/api/products?ids={ARABIC_INDIC}"),
+        ("products", f"/api/products?ids={PID},{FULL_WIDTH}"),
+        ("products", f"/api/products?ids=https://www.aliexpress.com/item/{ARABIC_INDIC}.html"),
+        (
+            "products",
+            f"/api/products?ids=https://aliexpress.com/i/detail.htm?productId={FULL_WIDTH}",
+        ),
+        ("categories", "/api/categories?parent_id=٣"),
+    ],
+)
+async def test_non_ascii_digits_are_422_and_never_leave_the_function(
+    call: Caller, gateway: FakeGateway, function: str, path: str
+) -> None:
+    assert_error(await call(function, path), 422, "invalid_request")
+    assert gateway.calls == []
 
 
 @pytest.mark.parametrize(

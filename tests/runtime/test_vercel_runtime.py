@@ -11,22 +11,29 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
 from devtools.fake_gateway.catalog import Catalog
 from devtools.fake_gateway.server import serve_in_thread
+from devtools.fake_gateway.short_links import asked_in
 from devtools.vercel_probes import (
+    OUTPUT_OBSERVERS,
+    SHORT_LINK_DOUBLE,
     Probe,
     auth_probes,
     configured_probes,
+    owner_probes,
     run_probes,
+    short_link_probes,
     source_invoker,
     unconfigured_probes,
 )
 from devtools.vercel_routes import function_names
-from tests.leak_scan import API_KEYS
+from lib.aliexpress.shortlinks import HOP_HOSTS
+from tests.leak_scan import API_KEYS, OWNER_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,6 +74,23 @@ def test_every_function_serves_with_full_configuration(gateway_url: str) -> None
     assert run_probes(invoke, configured_probes(product_id())) == []
 
 
+def test_pasted_short_links_under_the_runtime(gateway_url: str) -> None:
+    """The resolver's network is the fake short-link hosts, set up in the function's
+    process before it loads (no environment variable); it logs every URL it is asked."""
+    outputs: list[str] = []
+    OUTPUT_OBSERVERS.append(outputs.append)
+    try:
+        invoke = source_invoker(ROOT, full_env(gateway_url), setup=SHORT_LINK_DOUBLE)
+        assert run_probes(invoke, short_link_probes()) == []
+    finally:
+        OUTPUT_OBSERVERS.remove(outputs.append)
+    asked = [url for output in outputs for url in asked_in(output)]
+    assert "https://a.aliexpress.com/_DemoCase" in asked
+    assert "https://s.click.aliexpress.com/e/_DemoDeal2" in asked  # a second, checked hop
+    assert {urlsplit(url).hostname for url in asked} <= HOP_HOSTS
+    assert not any("example.com" in url or url.startswith("http:") for url in asked)
+
+
 def test_every_function_loads_with_an_empty_environment() -> None:
     assert run_probes(source_invoker(ROOT, BASE_ENV), unconfigured_probes()) == []
 
@@ -74,6 +98,12 @@ def test_every_function_loads_with_an_empty_environment() -> None:
 def test_bearer_auth_under_the_runtime(gateway_url: str) -> None:
     env = full_env(gateway_url, PROXY_API_KEY=API_KEYS[1])
     assert run_probes(source_invoker(ROOT, env), auth_probes(API_KEYS[1])) == []
+
+
+def test_owner_routes_under_the_runtime(gateway_url: str) -> None:
+    """Orders against the fake gateway: only the owner key opens them, the proxy key never."""
+    env = full_env(gateway_url, PROXY_API_KEY=API_KEYS[1], OWNER_API_KEY=OWNER_KEYS[1])
+    assert run_probes(source_invoker(ROOT, env), owner_probes(OWNER_KEYS[1], API_KEYS[1])) == []
 
 
 @pytest.mark.parametrize(

@@ -81,3 +81,26 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
     assert "lib/mcp_server/endpoint.py:" in out
     assert "status 421, expected 200" in out  # the live probe with a public Host
     assert out.count("fix:") == len(failed)
+
+
+def test_doctor_fails_an_http_public_base_url_as_health_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("PUBLIC_BASE_URL", "ALIEXPRESS_SHIP_TO"):
+        monkeypatch.delenv(name, raising=False)
+    assert doctor.check_settings(tmp_path).ok
+    (tmp_path / ".env").write_text('PUBLIC_BASE_URL="http://proxy.example.com"\n')
+    result = doctor.check_settings(tmp_path)
+    assert not result.ok
+    assert result.detail.startswith("PUBLIC_BASE_URL must be an https:// URL")
+    assert "https://<your-deployment>" in result.fix
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://proxy.example.com")  # the environment wins
+    monkeypatch.setenv("ALIEXPRESS_SHIP_TO", "XX")
+    assert doctor.check_settings(tmp_path).detail.startswith("ALIEXPRESS_SHIP_TO must be")
+
+
+def test_doctor_says_which_deploy_ships_bytecode() -> None:
+    said = " ".join(doctor.bytecode_paths().detail.split())
+    assert "make deploy / make deploy-preview: yes, always" in said
+    assert "Git push, deploy button, plain `vercel deploy`: only when the Vercel project" in said
+    assert "has the variable VERCEL_PYTHON_COMPILEALL=1" in said

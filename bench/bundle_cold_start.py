@@ -1,0 +1,400 @@
+"""Cold start of the built bundle: exactly what `vercel build` outputs, started as Vercel starts it.
+
+    python -m bench.bundle_cold_start [--runs 9] [--write]
+
+bench.cold_start assembles its own dependency trees; this bench measures the
+deployable artefact itself:
+
+1. Copy the project as `vercel deploy` would upload it, and a FastAPI hello-world
+   project (bench/baselines, same requirements.txt), into a temporary directory,
+   and build each with the pinned CLI twice: without and with
+   ``VERCEL_PYTHON_COMPILEALL=1`` in the builder's environment (what `make deploy`
+   sets).
+2. Find every function in the output (``functions/**/*.func``, folder functions
+   such as ``api/x/index.func`` included) and lay out its files exactly as its
+   ``.vc-config.json`` ``filePathMap`` says, beside its own handler files.
+3. Start each through its own ``vc__handler__python.py`` in a fresh ``python -S``
+   (no site-packages, so no dev venv; the driver is copied out of the checkout,
+   so no project checkout on the path either), in the function's directory, with
+   the bundle's own ``environment`` (``PYTHONPATH=_vendor``,
+   ``PYTHONDONTWRITEBYTECODE=1``: the task root is read-only on Vercel) plus PATH,
+   LANG and the function's configuration. Wall time from process start to exit
+   after the first answer, and that process's CPU time (a busy machine inflates
+   it less); variants interleaved, one dropped warm-up round.
+
+Budgets, from the same run: with bytecode every function starts in at most 0.6x
+its own no-bytecode time; data functions with bytecode start in at most 1.15x the
+FastAPI hello world built the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.cold_start import FIRST_REQUEST, Samples, python_312
+from bench.report import stamp
+from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
+from devtools.fake_gateway.catalog import Catalog
+from devtools.vercel_invoke import __file__ as INVOKER
+from devtools.vercel_output import BuiltFunction, BundleSize, bundle_size, discover, lay_out
+from scripts.vercel_check import cli_environment, copy_uploaded, ensure_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINES = Path(__file__).parent / "baselines"
+BYTECODE_VARIABLE = "VERCEL_PYTHON_COMPILEALL"
+VARIANTS = ("source", "pyc")  # no bytecode (Vercel's default), bytecode
+BASELINE_NAMES = ("floor", "fastapi_hello")
+# Functions that import no FastAPI: their yardstick is the floor, not FastAPI hello.
+LIGHT = frozenset({"health", "openapi_gpt"})
+BYTECODE_SPEEDUP_BUDGET = 0.6
+FASTAPI_BUDGET = 1.15
+# Processes faster than this are sampled three times per round: a budget on a
+# ~0.2 s process is a few tens of ms, one hiccup of a shared machine.
+SHORT_MS = 500
+SHORT_RERUNS = 3
+
+
+def bundle_environment(bundle: Path, extra: dict[str, str]) -> dict[str, str]:
+    """The bundle's own environment, as the platform sets it, plus what the caller adds."""
+    config = json.loads((bundle / ".vc-config.json").read_text())
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C.UTF-8",
+        **extra,
+        **config.get("environment", {}),
+    }
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    wall_ms: float  # process start to exit after the first answer: the budgets' measure
+    cpu_ms: float  # user + system CPU of that process: less hurt by a busy machine
+    answer: dict  # the first answer: status, headers, body
+
+
+def first_answer(
+    bundle: Path, env: dict[str, str], path: str, driver: Path, python: str
+) -> ColdStart:
+    """Start the bundle's handler in a fresh process and serve one GET ``path``."""
+    event = json.dumps([{"method": "GET", "path": path, "headers": {}}]).encode()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, "-S", str(driver), "bundle", str(bundle)],
+        input=event,
+        capture_output=True,
+        cwd=bundle,
+        env=env,
+        check=False,
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+    if result.returncode != 0 or not result.stdout:
+        tail = result.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"{bundle.name}: exit {result.returncode}: {' | '.join(tail)}")
+    return ColdStart(elapsed, cpu, json.loads(result.stdout)[0])
+
+
+def request_for(function: BuiltFunction, product_id: str) -> tuple[str, int | None]:
+    """The first request and the status it must get (None: any status below 500).
+
+    Functions this bench does not know yet (added by other work) are asked for
+    their own URL: the cold start is still the import, and the answer is shown.
+    """
+    if function.name in FIRST_REQUEST:
+        return FIRST_REQUEST[function.name].format(id=product_id), 200
+    return f"/api/{function.name}", None
+
+
+@dataclass
+class Build:
+    """One project built one way, its functions laid out and ready to start."""
+
+    project: Path
+    seconds: float
+    functions: dict[str, BuiltFunction] = field(default_factory=dict)
+    bundles: dict[str, Path] = field(default_factory=dict)
+    sizes: dict[str, BundleSize] = field(default_factory=dict)
+
+
+def vercel_build(project: Path, bytecode: bool, python: str) -> float:
+    env = cli_environment(Path(python).parent)
+    env.pop(BYTECODE_VARIABLE, None)
+    if bytecode:
+        env[BYTECODE_VARIABLE] = "1"
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(ensure_cli()), "build", "--yes"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:], sep="\n", file=sys.stderr)
+        raise SystemExit(f"vercel build failed in {project}")
+    return time.monotonic() - started
+
+
+def link_settings(project: Path) -> None:
+    (project / ".vercel").mkdir(parents=True, exist_ok=True)
+    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": None}}
+    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
+
+
+def copy_baselines(project: Path) -> None:
+    """FastAPI hello world (and the floor) as a project of their own, same pins."""
+    shutil.copytree(BASELINES / "api", project / "api", ignore=shutil.ignore_patterns("__py*"))
+    for name in ("requirements.txt", ".python-version"):
+        shutil.copy2(ROOT / name, project / name)
+    (project / "vercel.json").write_text(json.dumps({"framework": None}))
+
+
+def prepare(workdir: Path, python: str) -> dict[str, Build]:
+    builds = {}
+    for variant in VARIANTS:
+        for kind in ("project", "baselines"):
+            project = workdir / f"{kind}-{variant}"
+            if kind == "project":
+                copy_uploaded(project)
+            else:
+                copy_baselines(project)
+            link_settings(project)
+            seconds = vercel_build(project, variant == "pyc", python)
+            print(f"vercel build {kind} ({variant}): {seconds:.0f} s", file=sys.stderr)
+            build = Build(project, seconds)
+            for function in discover(project / ".vercel" / "output"):
+                if function.name in build.functions:
+                    raise SystemExit(f"two functions named {function.name}")
+                build.functions[function.name] = function
+                build.bundles[function.name] = lay_out(
+                    function, project, workdir / f"bundles-{variant}"
+                )
+                build.sizes[function.name] = bundle_size(function, project)
+            builds[f"{kind}-{variant}"] = build
+    return builds
+
+
+@dataclass
+class Measurement:
+    samples: dict[str, dict[str, Samples]]  # variant -> function -> samples
+    statuses: dict[str, int]  # function -> status of its first answer
+    requests: dict[str, str]  # function -> first request path
+    functions: dict[str, BuiltFunction]  # the project's, by name
+    sizes: dict[str, dict[str, BundleSize]]  # variant -> function -> size
+    build_seconds: dict[str, float]
+    cpu: dict[str, dict[str, Samples]] = field(default_factory=dict)  # as samples, CPU ms
+
+
+def measure(runs: int, gateway_url: str, workdir: Path) -> Measurement:
+    python = python_312()
+    driver = workdir / "driver" / "vercel_invoke.py"
+    driver.parent.mkdir()
+    shutil.copy2(INVOKER, driver)  # nothing of the checkout on the function's path
+    builds = prepare(workdir, python)
+    product_id = str(Catalog.load().products[0]["product_id"])
+    configuration = {
+        "ALIEXPRESS_APP_KEY": DEMO_APP_KEY,
+        "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
+        "ALIEXPRESS_TRACKING_ID": "bench",
+        "ALIEXPRESS_API_URL": gateway_url,
+    }
+    project = builds["project-source"].functions
+    if set(project) != set(builds["project-pyc"].functions):
+        raise SystemExit("the two builds hold different functions")
+    clash = set(project) & set(BASELINE_NAMES)
+    if clash:
+        raise SystemExit(f"a function shares a baseline's name: {clash}")
+    names = [*BASELINE_NAMES, *sorted(project)]
+    bundles = {
+        variant: {**builds[f"baselines-{variant}"].bundles, **builds[f"project-{variant}"].bundles}
+        for variant in VARIANTS
+    }
+    requests, expected = {}, {}
+    for name in names:
+        function = project.get(name) or builds["baselines-source"].functions[name]
+        requests[name], expected[name] = request_for(function, product_id)
+    samples = {variant: {name: Samples() for name in names} for variant in VARIANTS}
+    cpu = {variant: {name: Samples() for name in names} for variant in VARIANTS}
+    statuses: dict[str, int] = {}
+    reruns: dict[str, int] = {}
+    for run in range(runs + 1):  # run 0 warms the OS file cache and is dropped
+        for variant in VARIANTS:
+            for name in names:
+                bundle = bundles[variant][name]
+                env = bundle_environment(bundle, configuration)
+                for _ in range(reruns.get(name, 1)):
+                    start = first_answer(bundle, env, requests[name], driver, python)
+                    status = start.answer["status"]
+                    wanted = expected[name]
+                    if (wanted is not None and status != wanted) or status >= 500:
+                        raise RuntimeError(f"{name} ({variant}): {requests[name]} -> {status}")
+                    statuses[name] = status
+                    if run:
+                        samples[variant][name].ms.append(start.wall_ms)
+                        cpu[variant][name].ms.append(start.cpu_ms)
+                if not run and variant == "source":
+                    reruns[name] = SHORT_RERUNS if start.wall_ms < SHORT_MS else 1
+        print(f"run {run}/{runs} done", file=sys.stderr)
+    for variant in VARIANTS:  # the read-only task root: nothing may have been compiled
+        written = [p for p in bundles[variant].values() if _pyc_count(p) != _shipped_pyc(p)]
+        if written:
+            raise RuntimeError(f"bytecode was written into {written} while measuring")
+    return Measurement(
+        samples,
+        statuses,
+        requests,
+        project,
+        {
+            variant: {
+                **builds[f"baselines-{variant}"].sizes,
+                **builds[f"project-{variant}"].sizes,
+            }
+            for variant in VARIANTS
+        },
+        {key: build.seconds for key, build in builds.items()},
+        cpu,
+    )
+
+
+def _pyc_count(bundle: Path) -> int:
+    return sum(1 for _ in bundle.rglob("*.pyc"))
+
+
+def _shipped_pyc(bundle: Path) -> int:
+    config = json.loads((bundle / ".vc-config.json").read_text())
+    return sum(dest.endswith(".pyc") for dest in config["filePathMap"])
+
+
+def data_functions(functions: dict[str, BuiltFunction]) -> list[str]:
+    """The FastAPI data functions: top-level api/*.py files other than the light ones.
+
+    Folder functions carry their own requirements (the MCP server: its SDK), so
+    FastAPI hello is not their yardstick; their ratio is shown, not budgeted.
+    """
+    return sorted(n for n, f in functions.items() if n not in LIGHT and not f.folder)
+
+
+def verdicts(measurement: Measurement) -> list[tuple[str, bool, str]]:
+    """Budgets on wall time; the CPU ratio beside it says whether a busy machine decided."""
+
+    def ratio(name: str, variant: str, baseline: str, baseline_variant: str) -> tuple[float, str]:
+        wall = measurement.samples
+        found = wall[variant][name].median() / wall[baseline_variant][baseline].median()
+        if not measurement.cpu:
+            return found, f"{found:.2f}x"
+        cpu = measurement.cpu
+        on_cpu = cpu[variant][name].median() / cpu[baseline_variant][baseline].median()
+        return found, f"{found:.2f}x (CPU {on_cpu:.2f}x)"
+
+    found = []
+    for name in sorted(measurement.functions):
+        value, shown = ratio(name, "pyc", name, "source")
+        found.append(
+            (
+                f"{name} with bytecode <= {BYTECODE_SPEEDUP_BUDGET}x its no-bytecode start",
+                value <= BYTECODE_SPEEDUP_BUDGET,
+                shown,
+            )
+        )
+    for name in data_functions(measurement.functions):
+        value, shown = ratio(name, "pyc", "fastapi_hello", "pyc")
+        found.append(
+            (
+                f"{name} with bytecode <= {FASTAPI_BUDGET}x fastapi_hello with bytecode",
+                value <= FASTAPI_BUDGET,
+                shown,
+            )
+        )
+    return found
+
+
+def render(measurement: Measurement, runs: int, command: str) -> str:
+    source, pyc = measurement.samples["source"], measurement.samples["pyc"]
+    sizes = measurement.sizes
+    builds = ", ".join(
+        f"{key} {seconds:.0f} s" for key, seconds in measurement.build_seconds.items()
+    )
+    lines = [
+        "## Cold start of the built bundle (`vercel build` output, started by its own handler)",
+        "",
+        stamp(command),
+        "",
+        f"Each function as `vercel build` (CLI 58.10.0) outputs it: files laid out as its "
+        "`.vc-config.json` `filePathMap` says, started through its own `vc__handler__python.py` "
+        "in `python -S` with the bundle's own environment and working directory (no checkout, "
+        "no dev venv). *No bytecode* = built as Vercel builds by default; *bytecode* = built with "
+        f"`{BYTECODE_VARIABLE}=1` (what `make deploy` does). Baselines built the same way from "
+        f"bench/baselines. {runs} runs per cell ({runs * SHORT_RERUNS} for processes under "
+        f"{SHORT_MS} ms) after one dropped warm-up round, variants interleaved; median wall "
+        "time from process start to exit after the first answer, interquartile range; median CPU "
+        "time (user + system) of the same processes, which a busy machine inflates less. Data "
+        "functions' first request includes the first upstream call (fake gateway on loopback). "
+        f"Builds: {builds}.",
+        "",
+        "| function | first request (status) | no bytecode ms (IQR) | bytecode ms (IQR) | "
+        "bytecode / no bytecode | bytecode, ratio to FastAPI hello | CPU ms no bytecode -> "
+        "bytecode | bundle MB (files) no bytecode | bundle MB (files, .pyc) bytecode |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    hello = pyc["fastapi_hello"].median()
+    for name, s in source.items():
+        c = pyc[name]
+        cpu_source, cpu_pyc = measurement.cpu["source"][name], measurement.cpu["pyc"][name]
+        plain, compiled = sizes["source"][name], sizes["pyc"][name]
+        entry = measurement.functions.get(name)
+        label = f"{name} (`{entry.entrypoint}`)" if entry and entry.folder else name
+        lines.append(
+            f"| {label} | `{measurement.requests[name]}` ({measurement.statuses[name]}) | "
+            f"{s.median():.0f} ({s.spread()}) | {c.median():.0f} ({c.spread()}) | "
+            f"{c.median() / s.median():.2f}x | {c.median() / hello:.2f}x | "
+            f"{cpu_source.median():.0f} -> {cpu_pyc.median():.0f} | "
+            f"{plain.mb:.1f} ({plain.files}) | {compiled.mb:.1f} ({compiled.files}, "
+            f"{compiled.pyc}) |"
+        )
+    lines += ["", "| budget | verdict | measured |", "|---|---|---|"]
+    for label, ok, measured in verdicts(measurement):
+        lines.append(f"| {label} | {'PASS' if ok else 'FAIL'} | {measured} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from bench.report import write_section
+    from devtools.fake_gateway import FakeGateway
+    from devtools.fake_gateway.server import serve_in_thread
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--write", action="store_true", help="write the section of BENCHMARKS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bundle-cold-start-"))
+    try:
+        with serve_in_thread(FakeGateway()) as url:
+            measurement = measure(args.runs, url, workdir)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    command = "python -m bench.bundle_cold_start " + " ".join(sys.argv[1:])
+    text = render(measurement, args.runs, command)
+    print(text)
+    if args.write:
+        write_section("bundle-cold-start", text)
+
+
+if __name__ == "__main__":
+    main()
