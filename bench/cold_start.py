@@ -1,6 +1,6 @@
 """Cold start per function, loaded through vercel_runtime as Vercel loads it.
 
-    python -m bench.cold_start [--runs 9] [--write] [--compare-httpx]
+    python -m bench.cold_start [--runs 9] [--write] [--compare-httpx] [--clock cpu]
 
 Each run is a fresh `python -S` process that imports `vercel_runtime.vc_init`
 with the entrypoint variables the build writes, serves its first request and
@@ -11,8 +11,11 @@ again compiled with compileall is what VERCEL_PYTHON_COMPILEALL=1 ships. The
 standard library keeps its bytecode, as on Vercel. Baselines from the same run:
 (a) the floor, a stdlib-only ASGI app; (b) FastAPI's hello world. Variants are
 interleaved so machine noise spreads evenly; ratios are what to read.
-``--compare-httpx`` adds products_httpx: products with httpx's default transport
-in place of lib/aliexpress/transport.py (the transport docstring quotes it).
+``--clock cpu`` reads each process's own CPU time (user + system, from the same
+os.wait4) instead of wall time: on a machine shared with other busy processes,
+wall time mostly measures the neighbours. ``--compare-httpx`` adds products_httpx:
+products with httpx's default transport in place of lib/aliexpress/transport.py
+(the transport docstring quotes it).
 """
 
 from __future__ import annotations
@@ -119,9 +122,10 @@ def prepare(workdir: Path, compiled: bool, extra: tuple[str, ...] = ()) -> tuple
 
 
 def cold_start(
-    deps: Path, project: Path, name: str, env: dict[str, str], path: str
+    deps: Path, project: Path, name: str, env: dict[str, str], path: str, clock: str = "wall"
 ) -> tuple[float, float]:
-    """Wall ms from process start to exit after the first answer; peak RSS in MB."""
+    """Ms from process start to exit after the first answer (wall, or the process's
+    CPU time); peak RSS in MB."""
     event = json.dumps([{"method": "GET", "path": path, "headers": {}}])
     run_env = {**env, "PYTHONPATH": str(deps), "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
@@ -141,11 +145,13 @@ def cold_start(
     result = json.loads(output)[0] if output else {"status": None}
     if process.returncode != 0 or result["status"] != 200:
         raise RuntimeError(f"{name}: exit {process.returncode}, status {result['status']}")
+    if clock == "cpu":
+        elapsed = (usage.ru_utime + usage.ru_stime) * 1000
     return elapsed, usage.ru_maxrss / 1024
 
 
 def measure(
-    runs: int, gateway_url: str, workdir: Path, compare_httpx: bool = False
+    runs: int, gateway_url: str, workdir: Path, compare_httpx: bool = False, clock: str = "wall"
 ) -> dict[str, dict[str, Samples]]:
     product_id = str(Catalog.load().products[0]["product_id"])
     env = {
@@ -167,7 +173,7 @@ def measure(
                     if rerun and name not in SHORT:
                         continue
                     ms, rss = cold_start(
-                        deps, project, name, env, FIRST_REQUEST[name].format(id=product_id)
+                        deps, project, name, env, FIRST_REQUEST[name].format(id=product_id), clock
                     )
                     if run:
                         samples[mode][name].ms.append(ms)
@@ -210,7 +216,9 @@ def verdicts(samples: dict[str, dict[str, Samples]]) -> list[tuple[str, bool, st
     return found
 
 
-def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> str:
+def render(
+    samples: dict[str, dict[str, Samples]], runs: int, command: str, clock: str = "wall"
+) -> str:
     source, pyc = samples["source"], samples["pyc"]
     lines = [
         "## Cold start per function (through vercel_runtime, first request served)",
@@ -219,7 +227,7 @@ def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> s
         "",
         f"{runs} runs per cell, {runs * SHORT_RERUNS} for the ~0.3 s ones (floor, health, "
         "openapi_gpt: their budget is 10% of 0.3 s), plus one dropped warm-up round; variants "
-        "interleaved. Median wall time "
+        f"interleaved. Median {'CPU time (user + system)' if clock == 'cpu' else 'wall time'} "
         "from process start to exit after the first answer, interquartile range, median peak "
         "RSS. *No bytecode* = what Vercel ships by default; *bytecode* = "
         "`VERCEL_PYTHON_COMPILEALL=1`. Data functions' first request includes the first "
@@ -252,14 +260,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--compare-httpx", action="store_true")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
         with serve_in_thread(FakeGateway()) as url:
-            samples = measure(args.runs, url, workdir, args.compare_httpx)
+            samples = measure(args.runs, url, workdir, args.compare_httpx, args.clock)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    text = render(samples, args.runs, "python -m bench.cold_start " + " ".join(sys.argv[1:]))
+    command = "python -m bench.cold_start " + " ".join(sys.argv[1:])
+    text = render(samples, args.runs, command, args.clock)
     print(text)
     if args.write:
         write_section("cold-start", text)
