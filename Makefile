@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: dev test lint vercel-check doctor deploy deploy-preview bench load-check spec fake-gateway clean
+.PHONY: dev test lint vercel-check doctor deploy deploy-preview bench load-check spec view screenshots fake-gateway clean
 
 $(STAMP): requirements.txt requirements-dev.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
@@ -59,6 +59,15 @@ spec: $(STAMP)
 FAKE_GATEWAY_PORT ?= 8790
 fake-gateway: $(STAMP)
 	$(BIN)/python -m devtools.fake_gateway --port $(FAKE_GATEWAY_PORT)
+
+# The MCP Apps view assembled from public/cards/ into lib/product_view.html (checked in).
+view: $(STAMP)
+	$(BIN)/python -m devtools.view_build
+
+# The landing page and the MCP Apps view at 360 px and 1280 px, demo mode, headless
+# Chromium (Debian's chromium package) -> docs/screenshots/ (linked from the README).
+screenshots: $(STAMP)
+	$(BIN)/python -m devtools.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -48,7 +48,11 @@ ROUTES = {
     "products": ("products", "/api/products?ids={id}"),
     "links": ("links", "/api/links?url=https://www.aliexpress.com/item/{id}.html"),
     "categories": ("categories", "/api/categories"),
+    "orders": ("orders", "/api/orders?start=2026-11-01&end=2026-11-28"),
+    "orders_summary": ("orders", "/api/orders/summary?start=2026-09-01&end=2026-11-28"),
 }
+# Sent with every request: it opens the owner's routes and the others ignore it.
+OWNER_KEY = "fault-matrix-owner-key"
 EXPECTED: dict[str, tuple[int, str | None]] = {
     Fault.SLOW: (504, "upstream_timeout"),
     Fault.HTTP_500: (502, "upstream_error"),
@@ -111,11 +115,12 @@ def configured_env(api_url: str | None = None) -> Iterator[None]:
         "ALIEXPRESS_APP_KEY": DEMO_APP_KEY,
         "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
         "ALIEXPRESS_TRACKING_ID": "fault_matrix",
+        "OWNER_API_KEY": OWNER_KEY,
     }
     if api_url:
         values["ALIEXPRESS_API_URL"] = api_url
     saved = {
-        name: os.environ.get(name) for name in [*values, "ALIEXPRESS_API_URL", "PROXY_API_KEY"]
+        name: os.environ.get(name) for name in {*values, "ALIEXPRESS_API_URL", "PROXY_API_KEY"}
     }
     os.environ.pop("PROXY_API_KEY", None)
     os.environ.pop("ALIEXPRESS_API_URL", None)
@@ -145,7 +150,7 @@ async def _request(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://matrix") as client:
             started = time.perf_counter()
-            response = await client.get(path)
+            response = await client.get(path, headers={"authorization": f"Bearer {OWNER_KEY}"})
             return response, (time.perf_counter() - started) * 1000
     finally:
         app.dependency_overrides.clear()

@@ -31,6 +31,7 @@ from lib.config import REQUIRED, Settings, get_settings
 from lib.http.plain import serve_lifespan
 
 Scope = dict[str, Any]
+DEMO_OWNER_KEY = "demo-owner-key"  # demo mode only: the orders there are the fake's
 
 
 def load_dotenv(path: Path) -> list[str]:
@@ -148,6 +149,8 @@ def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
         ALIEXPRESS_DEMO_GATEWAY="1",
     )
     os.environ.setdefault("ALIEXPRESS_TRACKING_ID", "demo_tracking_id")
+    # Demo orders are the fake gateway's; a known key lets anyone try the owner routes.
+    os.environ.setdefault("OWNER_API_KEY", DEMO_OWNER_KEY)
     return url
 
 
@@ -161,6 +164,10 @@ def describe_settings(settings: Settings, demo_url: str | None) -> list[str]:
             f"           from the bundled fake gateway at {demo_url} (not real AliExpress).",
             "           Set ALIEXPRESS_APP_KEY and ALIEXPRESS_APP_SECRET (.env) for live data.",
         ]
+        if settings.owner_api_key == DEMO_OWNER_KEY:
+            lines.append(
+                f"           Owner routes (/api/orders): Authorization: Bearer {DEMO_OWNER_KEY}"
+            )
     elif settings.configured:
         gateway = urlsplit(settings.api_url).netloc.rpartition("@")[2]
         lines.append(f"LIVE MODE: calling the AliExpress gateway at {gateway} with your keys.")

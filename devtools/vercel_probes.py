@@ -17,6 +17,9 @@ from typing import Any
 
 INVOKER = Path(__file__).with_name("vercel_invoke.py")
 PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
+# Days the fake gateway's catalog has orders on.
+ORDERS = "/api/orders?start=2026-11-01&end=2026-11-28"
+ORDERS_SUMMARY = "/api/orders/summary?start=2026-09-01&end=2026-11-28"
 # A deployment's Host: the MCP SDK's default refuses every non-localhost one (421).
 PUBLIC_HOST = "aliexpress-proxy.vercel.app"
 MCP_HEADERS = {
@@ -35,6 +38,7 @@ class Probe:
     code: str | None = None  # the error code, for error answers
     headers: Mapping[str, str] = field(default_factory=dict)
     expect: Mapping[str, Any] = field(default_factory=dict)  # top-level key -> value
+    headers_out: Mapping[str, str] = field(default_factory=dict)  # response headers
     method: str = "GET"
     body: str = ""
     tool_error: str | None = None  # MCP: the code of an isError tool result
@@ -54,6 +58,11 @@ class Probe:
             found.append(f"{where}: status {result['status']}, expected {self.status}")
         if "x-request-id" not in result["headers"]:
             found.append(f"{where}: no X-Request-ID header")
+        for name, value in self.headers_out.items():
+            if result["headers"].get(name) != value:
+                found.append(
+                    f"{where}: {name}: {result['headers'].get(name)!r}, expected {value!r}"
+                )
         try:
             body = json.loads(result["body"])
         except ValueError:
@@ -149,6 +158,9 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths", expect={"openapi": "3.1.0"}),
         Probe("openapi_gpt", "/api/openapi_gpt", 200, key="paths"),
         Probe("openapi_gpt", "/openapi-gpt.json/x", 404, code="not_found"),
+        # OWNER_API_KEY unset: the owner routes stay shut, whoever asks.
+        Probe("orders", ORDERS, 503, code="not_configured"),
+        Probe("orders", ORDERS_SUMMARY, 503, code="not_configured"),
         mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
         mcp_probe("/api/mcp", "tools/list", None, key="result"),
         mcp_probe(
@@ -208,6 +220,7 @@ def unconfigured_probes() -> list[Probe]:
         Probe("links", f"/api/links?url={PRODUCT_URL.format(id=1)}", 503, code="not_configured"),
         Probe("categories", "/api/categories", 503, code="not_configured"),
         Probe("openapi_gpt", "/openapi-gpt.json", 200, key="paths"),
+        Probe("orders", ORDERS, 503, code="not_configured"),
         mcp_probe("/mcp", "initialize", INITIALIZE, key="result"),
         mcp_probe(
             "/mcp", "tools/call", tool_call("search_products", q="x"), tool_error="not_configured"
@@ -231,6 +244,32 @@ def auth_probes(api_key: str) -> list[Probe]:
         mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized"),
         mcp_probe("/mcp", "tools/list", None, 401, code="unauthorized", headers=bad),
         mcp_probe("/mcp", "tools/list", None, 200, key="result", headers=good),
+    ]
+
+
+def owner_probes(owner_key: str, proxy_key: str) -> list[Probe]:
+    """With OWNER_API_KEY (and PROXY_API_KEY) set: only the owner key opens the orders."""
+    owner = {"authorization": f"Bearer {owner_key}"}
+    proxy = {"authorization": f"Bearer {proxy_key}"}
+    private = {"cache-control": "private, no-store"}
+    return [
+        Probe("orders", ORDERS, 401, code="unauthorized", headers_out=private),
+        Probe("orders", ORDERS, 401, code="unauthorized", headers=proxy, headers_out=private),
+        Probe("orders", ORDERS, 200, key="orders", headers=owner, headers_out=private),
+        Probe("orders", ORDERS + "&status=paid&page_size=2", 200, key="orders", headers=owner),
+        Probe("orders", ORDERS_SUMMARY, 200, key="by_status", headers=owner, headers_out=private),
+        Probe("orders", ORDERS_SUMMARY, 401, code="unauthorized", headers=proxy),
+        # Vercel's compiled rewrite adds ?path=<rest> to the query.
+        Probe("orders", ORDERS_SUMMARY + "&path=summary", 200, key="totals", headers=owner),
+        Probe(
+            "orders",
+            "/api/orders?start=2026-11-01&end=2026-02-30",
+            422,
+            code="invalid_request",
+            headers=owner,
+        ),
+        Probe("orders", "/api/orders/nope", 404, code="not_found", headers=owner),
+        Probe("products", "/api/products/hot", 401, code="unauthorized", headers=owner),
     ]
 
 
@@ -259,8 +298,9 @@ def run_probes(invoke: Invoke, probes: list[Probe]) -> list[str]:
 
 
 # Called with everything a function process wrote (results and log lines), so the
-# test run can scan it for leaked secrets.
+# test run can scan it for leaked secrets; LOG_OBSERVERS with its log lines alone.
 OUTPUT_OBSERVERS: list[Callable[[str], None]] = []
+LOG_OBSERVERS: list[Callable[[str], None]] = []
 
 
 def _run(
@@ -277,6 +317,8 @@ def _run(
     )
     for observe in OUTPUT_OBSERVERS:
         observe(process.stdout + process.stderr)
+    for observe in LOG_OBSERVERS:
+        observe(process.stderr)  # the invoker keeps results on stdout, logs on stderr
     if process.returncode != 0:
         lines = process.stderr.strip().splitlines()
         # vc_init's verdict is the first line, the cause the last ones.

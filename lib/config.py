@@ -37,6 +37,7 @@ class Settings:
     language: str | None = None
     ship_to: str | None = None
     proxy_api_key: str | None = field(default=None, repr=False)
+    owner_api_key: str | None = field(default=None, repr=False)
     public_base_url: str | None = None
     demo_gateway: bool = False
     version: str = "dev"
@@ -118,6 +119,7 @@ class Settings:
             "ALIEXPRESS_API_URL": self.api_url != DEFAULT_API_URL,
             "PROXY_API_KEY": bool(self.proxy_api_key),
             "PUBLIC_BASE_URL": bool(self.public_base_url),
+            "OWNER_API_KEY": bool(self.owner_api_key),
         }
 
 
@@ -140,6 +142,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         language=upper("ALIEXPRESS_LANGUAGE"),
         ship_to=upper("ALIEXPRESS_SHIP_TO"),
         proxy_api_key=value("PROXY_API_KEY"),
+        owner_api_key=value("OWNER_API_KEY"),
         public_base_url=(value("PUBLIC_BASE_URL") or "").rstrip("/") or None,
         demo_gateway=value(DEMO_FLAG) == "1",
         version=value("VERCEL_GIT_COMMIT_SHA") or "dev",

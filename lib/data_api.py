@@ -68,11 +68,12 @@ class _Overrides:
         self.dependency_overrides: dict[Any, Any] = {}
 
 
-def data_router() -> APIRouter:
+def data_router(*dependencies: Any) -> APIRouter:
     """The router a data function declares its routes on: every route carries the
-    bearer check and the cache headers itself."""
+    bearer check and the cache headers itself. ``dependencies`` replace those two
+    (the owner's orders function brings its own key check; its app is private)."""
     return APIRouter(
-        dependencies=[Depends(require_api_key), Depends(cache_headers)],
+        dependencies=list(dependencies or (Depends(require_api_key), Depends(cache_headers))),
         dependency_overrides_provider=_Overrides(),
     )
 

@@ -39,6 +39,7 @@ LIVE_VARIABLES = {
     "ALIEXPRESS_APP_KEY": "required for live data",
     "ALIEXPRESS_APP_SECRET": "required for live data",
     "ALIEXPRESS_TRACKING_ID": "required for affiliate links and /api/links",
+    "OWNER_API_KEY": "optional; opens /api/orders (your orders and commissions) to you alone",
 }
 
 

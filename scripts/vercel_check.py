@@ -46,6 +46,7 @@ from devtools.vercel_probes import (  # noqa: E402
     auth_probes,
     bundle_invoker,
     configured_probes,
+    owner_probes,
     run_probes,
     unconfigured_probes,
 )
@@ -59,6 +60,10 @@ MAX_BUNDLE_MB = 250
 REFERENCE_SIZES = ROOT / "scripts" / "data" / "bundle_sizes.json"
 SDK_PACKAGE = "_vendor/mcp/"
 MCP_FUNCTION = "mcp_fn"
+# The MCP Apps view, assembled from public/cards/ (lib/product_view.py): in the MCP
+# function's bundle only.
+VIEW_FUNCTION = MCP_FUNCTION
+VIEW_DOCUMENT = "lib/product_view.html"
 # Nothing from these may be inside a function bundle.
 FORBIDDEN_IN_BUNDLE = (
     "tests/",
@@ -228,6 +233,11 @@ def check_output(project: Path, report: Report) -> dict[str, float]:
             if missing
             else "",
         )
+        wanted = name == VIEW_FUNCTION
+        report.check(
+            (VIEW_DOCUMENT in files) == wanted,
+            f"{name}: {'holds' if wanted else 'does not hold'} the MCP Apps view {VIEW_DOCUMENT}",
+        )
         if name == MCP_FUNCTION:
             report.check(
                 any(dest.startswith(SDK_PACKAGE) for dest in files),
@@ -267,6 +277,8 @@ def expected_routes(functions: list[str]) -> dict[str, str]:
         "/api/products/1005006123456789": "function:products",
         "/api/links": "function:links",
         "/api/categories": "function:categories",
+        "/api/orders": "function:orders",
+        "/api/orders/summary": "function:orders",
         "/": "static:index.html",
         "/privacy.html": "static:privacy.html",
         "/api/unknown": "function:health",
@@ -373,6 +385,11 @@ def probe_bundles(project: Path, workdir: Path, python: str, report: Report) -> 
             ("full configuration", live, configured_probes(product)),
             ("empty environment", base, unconfigured_probes()),
             ("PROXY_API_KEY set", {**live, "PROXY_API_KEY": "check-key"}, auth_probes("check-key")),
+            (
+                "OWNER_API_KEY set",
+                {**live, "PROXY_API_KEY": "check-key", "OWNER_API_KEY": "check-owner-key"},
+                owner_probes("check-owner-key", "check-key"),
+            ),
         ]
         for label, env, probes in suites:
             for which, group in (

@@ -87,7 +87,7 @@ def make_client(gateway: FakeGateway) -> Callable[..., AliExpressClient]:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     for name, text in report.sections:
-        leak_scan.record(f"{report.nodeid} [{name}]", text)
+        leak_scan.record_log(f"{report.nodeid} [{name}]", text)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -102,6 +102,8 @@ def _record_http_responses() -> Iterator[None]:
             body = ""
         headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         leak_scan.record(f"response {response.request.url.path}", headers + "\n" + body)
+        if response.request.url.path.startswith("/api/orders") and response.is_success:
+            leak_scan.record_order_amounts(json.loads(body))
         return response
 
     def recording(send):  # wraps httpx's and httpx2's send alike
@@ -117,9 +119,10 @@ def _record_http_responses() -> Iterator[None]:
 
         return recording_send
 
-    from devtools.vercel_probes import OUTPUT_OBSERVERS
+    from devtools.vercel_probes import LOG_OBSERVERS, OUTPUT_OBSERVERS
 
     OUTPUT_OBSERVERS.append(lambda text: leak_scan.record("function process output", text))
+    LOG_OBSERVERS.append(lambda text: leak_scan.LOGS.append(("function process log", text)))
     with pytest.MonkeyPatch.context() as patch:
         for client in (httpx.AsyncClient, httpx.Client, httpx2.AsyncClient):
             patch.setattr(client, "send", recording(client.send))
@@ -128,11 +131,13 @@ def _record_http_responses() -> Iterator[None]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     leaks = leak_scan.find_leaks(leak_scan.RECORDED, leak_scan.secrets())
+    leaks += [f"order amount in a log: {leak}" for leak in leak_scan.logged_amounts()]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(
             f"secret scan: {len(leak_scan.RECORDED)} outputs checked against "
-            f"{len(leak_scan.secrets())} secrets and signatures, {len(leaks)} leaks"
+            f"{len(leak_scan.secrets())} secrets and signatures, {len(leak_scan.LOGS)} logs "
+            f"against {len(leak_scan.ORDER_AMOUNTS)} order amounts, {len(leaks)} leaks"
         )
         for leak in leaks[:20]:
             reporter.write_line(f"  LEAK {leak}", red=True)

@@ -109,6 +109,8 @@ class FakeGateway:
             result = self.catalog.details(params)
         elif method == "aliexpress.affiliate.link.generate":
             result = self.catalog.links(params)
+        elif method == "aliexpress.affiliate.order.list":
+            result = self.catalog.order_list(params)
         else:  # aliexpress.affiliate.category.get (methods are checked in _verify)
             result = self.catalog.category_tree()
         # The platform answers an empty match with resp_code 405, not an empty list.
@@ -177,6 +179,7 @@ METHODS = frozenset(
         "aliexpress.affiliate.productdetail.get",
         "aliexpress.affiliate.link.generate",
         "aliexpress.affiliate.category.get",
+        "aliexpress.affiliate.order.list",
     }
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ SORT_KEYS = {
     "LAST_VOLUME_DESC": (lambda p: int(p.get("lastest_volume") or 0), True),
 }
 HOT_MIN_COMMISSION = Decimal(8)
+ORDER_STATUSES = ("Payment Completed", "Buyer Confirmed Receipt", "Completed Settlement", "Invalid")
+ORDER_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # US Pacific, as the platform documents
+ORDER_MAX_RANGE_DAYS = 180
 
 
 class QueryError(ValueError):
@@ -28,12 +32,15 @@ class Catalog:
     products: list[dict[str, Any]]
     categories: list[dict[str, Any]]
     usd_rates: dict[str, Decimal]
+    # The affiliate's orders as order.list sends them: IDs as JSON numbers (some beyond
+    # 2**53), amounts as integer cents of settled_currency, times on the Pacific clock.
+    orders: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = CATALOG_FILE) -> Catalog:
         data = json.loads(path.read_text())
         rates = {code: Decimal(rate) for code, rate in data["usd_rates"].items()}
-        return cls(data["products"], data["categories"], rates)
+        return cls(data["products"], data["categories"], rates, data.get("orders", []))
 
     # -- methods ---------------------------------------------------------------------
 
@@ -87,6 +94,35 @@ class Catalog:
             "total_result_count": len(links),
             "tracking_id": tracking_id,
             "promotion_links": {"promotion_link": links},
+        }
+
+    def order_list(self, params: dict[str, str]) -> dict[str, Any]:
+        """``order.list``: orders paid between start_time and end_time, one status or all."""
+        start, end = _order_time(params, "start_time"), _order_time(params, "end_time")
+        if end < start:
+            raise QueryError("end_time must not be before start_time")
+        if (end - start).days >= ORDER_MAX_RANGE_DAYS:
+            raise QueryError(f"The time range must not exceed {ORDER_MAX_RANGE_DAYS} days")
+        status = params.get("status")
+        if status and status not in ORDER_STATUSES:
+            raise QueryError(f"Invalid status: {status}")
+        page_no = _int_param(params, "page_no", 1)
+        page_size = _int_param(params, "page_size", 20)
+        if page_no < 1 or not 1 <= page_size <= 50:
+            raise QueryError("page_no must be >= 1 and page_size 1-50")
+        low, high = start.strftime(ORDER_TIME_FORMAT), end.strftime(ORDER_TIME_FORMAT)
+        matches = [
+            order
+            for order in self.orders
+            if low <= order["paid_time"] <= high and (not status or order["order_status"] == status)
+        ]
+        window = matches[(page_no - 1) * page_size : page_no * page_size]
+        return {
+            "current_page_no": page_no,
+            "current_record_count": len(window),
+            "total_page_no": -(-len(matches) // page_size),
+            "total_record_count": len(matches),
+            "orders": {"order": window},
         }
 
     def category_tree(self) -> dict[str, Any]:
@@ -167,3 +203,10 @@ def _int_param(params: dict[str, str], name: str, default: int) -> int:
         return int(params.get(name, default))
     except ValueError:
         raise QueryError(f"{name} must be an integer") from None
+
+
+def _order_time(params: dict[str, str], name: str) -> datetime:
+    try:
+        return datetime.strptime(params.get(name, ""), ORDER_TIME_FORMAT)
+    except ValueError:
+        raise QueryError(f"{name} is required as yyyy-MM-dd HH:mm:ss") from None

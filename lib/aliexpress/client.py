@@ -37,18 +37,23 @@ from lib.aliexpress.models import (
     AffiliateLink,
     Category,
     Locale,
+    OrderPage,
+    OrderQuery,
     ProductDetail,
     ProductPage,
     ProductQuery,
     RawCategory,
+    RawOrder,
     RawProduct,
     RawPromotionLink,
     to_category,
     to_int,
+    to_order,
     to_product,
     to_product_detail,
     unwrap_list,
 )
+from lib.aliexpress.platform_time import PLATFORM_TIME_ZONE
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.cache import TTLCache
@@ -56,7 +61,10 @@ from lib.cache import TTLCache
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 # Seconds a successful answer may be reused: prices move, the category tree rarely does.
 DEFAULT_CACHE_TTL = 300.0
-CACHE_TTL = {"aliexpress.affiliate.category.get": 3600.0}
+CACHE_TTL = {
+    "aliexpress.affiliate.category.get": 3600.0,
+    "aliexpress.affiliate.order.list": 60.0,  # the owner expects new orders to show soon
+}
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
 # ASCII digits, from the start of a run only: linear time on a message of any length.
 _BAN_SECONDS = re.compile(r"(?<![0-9])([0-9]+)\s*second")
@@ -162,6 +170,34 @@ class AliExpressClient:
         result = await self.call("aliexpress.affiliate.category.get", {})
         raws = _records(result.get("categories"), "category", RawCategory)
         return [category for category in map(to_category, raws) if category]
+
+    async def list_orders(self, query: OrderQuery, *, deadline: float | None = None) -> OrderPage:
+        """``aliexpress.affiliate.order.list``: one page of the affiliate's orders.
+
+        ``deadline`` (seconds) bounds this call when a caller pages under a budget.
+        """
+        result = await self.call(
+            "aliexpress.affiliate.order.list", query.to_params(), deadline=deadline
+        )
+        raws = _records(result.get("orders"), "order", RawOrder)
+        orders = [order for order in map(to_order, raws) if order]
+        total = to_int(result.get("total_record_count")) or 0
+        total_pages = to_int(result.get("total_page_no"))
+        has_more = (
+            query.page < total_pages
+            if total_pages is not None
+            else query.page * query.page_size < total
+        )
+        return OrderPage(
+            start=query.start,
+            end=query.end,
+            time_zone=PLATFORM_TIME_ZONE,
+            page=query.page,
+            page_size=query.page_size,
+            total=total,
+            has_more=has_more,
+            orders=orders,
+        )
 
     async def _product_page(self, method: str, query: ProductQuery) -> ProductPage:
         result = await self.call(method, {**query.to_params(), "tracking_id": self.tracking_id})

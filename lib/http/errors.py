@@ -84,6 +84,13 @@ class MethodNotAllowed(HTTPProblem):
         self.allow = allow
 
 
+class NotConfigured(HTTPProblem):
+    """A variable this route needs is unset; the message names it, never a value."""
+
+    status = 503
+    code = "not_configured"
+
+
 def no_route_message(path: str) -> str:
     """The 404 message; long paths are cut so an answer never echoes a huge input."""
     shown = path if len(path) <= 100 else path[:100] + "..."

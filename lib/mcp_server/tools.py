@@ -9,8 +9,11 @@ plus a short text for clients that read only text. Every contract problem (bad
 arguments, upstream failure, missing configuration) becomes a tool result with
 ``isError: true`` carrying the REST error envelope, so the model can correct itself.
 
-Adding a tool is one more ``ToolDefinition`` in a list handed to
-``lib.mcp_server.server.build_server``.
+Adding a tool is one more ``ToolDefinition`` (an operation of ``lib.operations``
+with its params and answer models) appended to ``TOOLS``. An MCP Apps view is a
+``meta={"ui": {"resourceUri": "ui://..."}}`` on the definition plus the ``ui://``
+resource passed to ``lib.mcp_server.app.create_mcp_app(resources=[...])``
+(tests/mcp_server/test_tools.py shows both).
 """
 
 from __future__ import annotations

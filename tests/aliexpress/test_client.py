@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from urllib.parse import parse_qsl
 
@@ -14,7 +15,7 @@ import pytest
 from devtools.fake_gateway import FakeGateway, Fault
 from devtools.fake_gateway.server import serve_in_thread
 from devtools.httpx_transport import HttpxTransport
-from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall
+from lib.aliexpress.client import AliExpressClient, RetryPolicy, UpstreamCall, parse_response
 from lib.aliexpress.errors import (
     AliExpressAPIError,
     BadResponseError,
@@ -23,7 +24,7 @@ from lib.aliexpress.errors import (
     UpstreamHTTPError,
     UpstreamTimeoutError,
 )
-from lib.aliexpress.models import Locale, ProductQuery
+from lib.aliexpress.models import Locale, OrderQuery, ProductQuery
 from lib.aliexpress.transport import StreamTransport
 
 pytestmark = pytest.mark.anyio
@@ -389,3 +390,32 @@ async def test_failures_are_not_cached(make_client: MakeClient, gateway: FakeGat
         await client.get_categories()
     assert await client.get_categories()
     assert len(gateway.calls) == 2
+
+
+@SIGN_METHODS
+async def test_list_orders(make_client: MakeClient, gateway: FakeGateway, sign_method: str) -> None:
+    client = make_client(sign_method=sign_method)
+    query = OrderQuery(
+        start=date(2026, 9, 1), end=date(2026, 11, 28), status="settled", page_size=5
+    )
+    page = await client.list_orders(query)
+    settled = [o for o in gateway.catalog.orders if o["order_status"] == "Completed Settlement"]
+    assert (page.total, page.has_more, len(page.orders)) == (len(settled), True, 5)
+    assert {order.status for order in page.orders} == {"settled"}
+    sent = gateway.calls[-1]
+    assert (sent["start_time"], sent["end_time"], sent["status"]) == (
+        "2026-09-01 00:00:00",
+        "2026-11-28 23:59:59",
+        "Completed Settlement",
+    )
+
+
+def test_ids_and_amounts_sent_as_json_numbers_never_go_through_float() -> None:
+    body = (
+        b'{"aliexpress_affiliate_order_list_response": {"resp_result": {"resp_code": 200,'
+        b' "result": {"orders": {"order": [{"order_id": 9007199254740993, "paid_amount": 1999,'
+        b' "estimated_paid_commission": 139.5, "product_id": 1005006123456789123}]}}}}}'
+    )
+    (record,) = parse_response("aliexpress.affiliate.order.list", 200, body)["orders"]["order"]
+    assert record["order_id"] == 9007199254740993  # float would make it ...992
+    assert record["estimated_paid_commission"] == Decimal("139.5")

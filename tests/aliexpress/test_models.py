@@ -1,20 +1,26 @@
 """Conversions from the platform's loose records to the compact public shapes."""
 
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from lib.aliexpress.models import (
     Locale,
+    Money,
+    OrderQuery,
     ProductQuery,
+    RawOrder,
     RawProduct,
     amount_to_cents,
+    cents_to_amount,
     is_aliexpress_url,
     parse_product_ref,
     percent_to_float,
     product_id_from_url,
     to_int,
+    to_order,
     to_product,
     to_product_detail,
     unwrap_list,
@@ -278,3 +284,68 @@ def test_product_query_to_params() -> None:
         "DE",
     )
     assert ProductQuery().to_params()["sort"] is None  # relevance: no sort sent
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [
+        (1999, "19.99"),
+        ("1999", "19.99"),
+        (5, "0.05"),
+        (0, "0.00"),
+        (-250, "-2.50"),
+        (123456789012345, "1234567890123.45"),
+        (Decimal("19.99"), None),  # not whole cents: never guessed at
+        ("19.99", None),
+        ("", None),
+        (None, None),
+        (True, None),
+    ],
+)
+def test_cents_to_amount(raw: object, amount: str | None) -> None:
+    assert cents_to_amount(raw) == amount
+
+
+def test_raw_order_to_public_order() -> None:
+    raw = RawOrder.model_validate(
+        {
+            "order_id": 9007199254740993,
+            "sub_order_id": 9007199254750993,
+            "order_status": "Buyer Confirmed Receipt",
+            "created_time": "2026-07-01 10:00:00",
+            "paid_time": "2026-07-01 10:01:00",
+            "paid_amount": 2599,
+            "estimated_paid_commission": 182,
+            "commission_rate": "7.00%",
+            "settled_currency": "USD",
+            "product_id": 1005006123456789,
+            "product_title": "Phone case",
+            "product_count": "2",
+        }
+    )
+    order = to_order(raw)
+    assert order is not None
+    assert (order.order_id, order.sub_order_id) == ("9007199254740993", "9007199254750993")
+    assert order.status == "confirmed"
+    assert order.paid_at == "2026-07-01T10:01:00-07:00"
+    assert order.paid_amount == Money(amount="25.99", currency="USD")
+    assert order.estimated_commission == Money(amount="1.82", currency="USD")
+    assert order.estimated_finished_commission is None and order.finished_at is None
+    assert (order.product.id, order.product.count) == ("1005006123456789", 2)
+    assert order.commission_rate_percent == 7.0
+
+
+def test_an_unknown_status_is_kept_and_a_record_without_id_dropped() -> None:
+    assert to_order(RawOrder(order_id="1", order_status="Frozen")).status == "Frozen"  # type: ignore[union-attr]
+    assert to_order(RawOrder(order_status="Invalid")) is None
+
+
+def test_order_query_to_params() -> None:
+    query = OrderQuery(start=date(2026, 11, 1), end=date(2026, 11, 2), page=2, page_size=50)
+    assert query.to_params() == {
+        "start_time": "2026-11-01 00:00:00",
+        "end_time": "2026-11-02 23:59:59",
+        "status": None,
+        "page_no": 2,
+        "page_size": 50,
+    }

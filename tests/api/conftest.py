@@ -19,7 +19,7 @@ from lib.upstream import ClientProvider
 from tests.conftest import TRACKING_ID
 from tests.leak_scan import API_KEYS
 
-FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt")
+FUNCTIONS = ("health", "products", "links", "categories", "openapi_gpt", "orders")
 CONFIG_VARS = (
     "ALIEXPRESS_APP_KEY",
     "ALIEXPRESS_APP_SECRET",
@@ -30,6 +30,7 @@ CONFIG_VARS = (
     "ALIEXPRESS_LANGUAGE",
     "ALIEXPRESS_SHIP_TO",
     "PROXY_API_KEY",
+    "OWNER_API_KEY",
     "PUBLIC_BASE_URL",
     "ALIEXPRESS_DEMO_GATEWAY",
     "VERCEL_GIT_COMMIT_SHA",

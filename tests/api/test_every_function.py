@@ -21,7 +21,7 @@ DATA_ROUTES = [
     ("links", "/api/links?url=https://www.aliexpress.com/item/1005006123456789.html"),
     ("categories", "/api/categories"),
 ]
-FUNCTIONS = ["health", "products", "links", "categories", "openapi_gpt"]
+FUNCTIONS = ["health", "products", "links", "categories", "openapi_gpt", "orders"]
 
 
 @pytest.mark.parametrize(("function", "path"), DATA_ROUTES)
@@ -117,7 +117,7 @@ async def test_one_json_log_line_per_request(call: Caller, configured: None, cap
     assert line["upstream_ms"] >= 0 and line["latency_ms"] >= line["upstream_ms"]
 
 
-@pytest.mark.parametrize("function", ["products", "links", "categories", "health", "openapi_gpt"])
+@pytest.mark.parametrize("function", FUNCTIONS)
 async def test_other_methods_are_405_in_the_envelope(apps, configured: None, function: str) -> None:
     import httpx
 
@@ -127,6 +127,7 @@ async def test_other_methods_are_405_in_the_envelope(apps, configured: None, fun
         "categories": "/api/categories",
         "health": "/api/health",
         "openapi_gpt": "/openapi-gpt.json",
+        "orders": "/api/orders",
     }[function]
     transport = httpx.ASGITransport(app=apps[function])
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:

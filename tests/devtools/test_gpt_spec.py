@@ -16,3 +16,12 @@ def test_operations_are_described_for_a_model() -> None:
             assert operation["summary"] and operation["description"]
             assert all(p["description"] for p in operation["parameters"])
             assert set(operation["responses"]) == {"200", "default"}
+
+
+def test_the_owners_orders_stay_out_of_the_gpt_spec() -> None:
+    from devtools.gpt_spec import DATA_FUNCTIONS
+
+    assert "orders" not in DATA_FUNCTIONS
+    spec_text = SPEC_FILE.read_text()
+    assert "/api/orders" not in spec_text and "OWNER_API_KEY" not in spec_text
+    assert not [path for path in build_spec()["paths"] if "order" in path]

@@ -151,3 +151,72 @@ async def test_prices_follow_the_target_currency(gateway: FakeGateway) -> None:
     ]["products"]["product"][0]
     assert record["target_sale_price_currency"] == "JPY"
     assert record["sale_price_currency"] == "USD"
+
+
+# -- aliexpress.affiliate.order.list --------------------------------------------------
+
+ORDER_LIST = "aliexpress.affiliate.order.list"
+AUTUMN = {"start_time": "2026-09-01 00:00:00", "end_time": "2026-11-28 23:59:59"}
+
+
+async def order_list(gateway: FakeGateway, **params: str) -> dict:
+    response = await post(gateway, signed({"method": ORDER_LIST, **params}))
+    return response.json()["aliexpress_affiliate_order_list_response"]["resp_result"]
+
+
+async def test_orders_are_realistic() -> None:
+    orders = Catalog.load().orders
+    assert len(orders) >= 40
+    assert {o["order_status"] for o in orders} == {
+        "Payment Completed",
+        "Buyer Confirmed Receipt",
+        "Completed Settlement",
+        "Invalid",
+    }
+    assert max(o["order_id"] for o in orders) > 2**53  # what a float would corrupt
+    assert all(isinstance(o["paid_amount"], int) for o in orders)  # integer cents
+
+
+async def test_order_list_pages_through_one_status(gateway: FakeGateway) -> None:
+    status = "Buyer Confirmed Receipt"
+    expected = [o for o in gateway.catalog.orders if o["order_status"] == status]
+    seen = []
+    for page in (1, 2, 3, 4):
+        result = await order_list(
+            gateway, **AUTUMN, status=status, page_no=str(page), page_size="5"
+        )
+        if result["resp_code"] == 405:
+            break
+        body = result["result"]
+        assert body["total_record_count"] == len(expected)
+        assert body["total_page_no"] == -(-len(expected) // 5)
+        seen += body["orders"]["order"]
+    assert seen == expected
+
+
+async def test_order_list_filters_by_paid_time(gateway: FakeGateway) -> None:
+    result = await order_list(
+        gateway, start_time="2026-11-02 00:00:00", end_time="2026-11-02 23:59:59", page_size="50"
+    )
+    orders = result["result"]["orders"]["order"] if result["resp_code"] == 200 else []
+    assert all(o["paid_time"].startswith("2026-11-02") for o in orders)
+    that_day = [o for o in gateway.catalog.orders if o["paid_time"].startswith("2026-11-02")]
+    assert len(orders) == len(that_day)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "start_time is required"),
+        ({"start_time": "2026-11-01", "end_time": "2026-11-02 00:00:00"}, "start_time"),
+        ({**AUTUMN, "status": "Shipped"}, "Invalid status"),
+        ({"start_time": "2026-01-01 00:00:00", "end_time": "2026-06-30 23:59:59"}, "180 days"),
+        ({"start_time": "2026-11-02 00:00:00", "end_time": "2026-11-01 00:00:00"}, "before"),
+        ({**AUTUMN, "page_size": "51"}, "page_size"),
+    ],
+)
+async def test_order_list_rejects_what_the_platform_would(
+    gateway: FakeGateway, params: dict, message: str
+) -> None:
+    result = await order_list(gateway, **params)
+    assert result["resp_code"] == 402 and message in result["resp_msg"]

@@ -162,3 +162,36 @@ async def test_an_unknown_tool_is_an_error_result(session_for) -> None:
     async with session_for() as (session, _):
         result = await session.call_tool("delete_everything", {})
     assert result.is_error
+
+
+async def test_a_new_tool_and_a_ui_view_plug_in_with_a_few_lines(gateway: FakeGateway) -> None:
+    """How promotions/similar tools and an MCP Apps view are added (CONTRACT §8)."""
+    import dataclasses
+
+    import httpx2
+    from mcp.server.apps import APP_MIME_TYPE
+    from mcp.server.mcpserver.resources import TextResource
+
+    from devtools.httpx_transport import gateway_transport
+    from lib.mcp_server.app import create_mcp_app
+    from lib.mcp_server.tools import SEARCH_PRODUCTS
+    from lib.upstream import ClientProvider
+    from tests.mcp_server.conftest import PUBLIC_URL, mcp_session
+
+    view = "ui://aliexpress/products.html"
+    with_view = dataclasses.replace(SEARCH_PRODUCTS, meta={"ui": {"resourceUri": view}})
+    extra = dataclasses.replace(SEARCH_PRODUCTS, name="search_again", title="Search again")
+    page = TextResource(uri=view, name="products", mime_type=APP_MIME_TYPE, text="<html></html>")
+    app = create_mcp_app(
+        (with_view, extra, *TOOLS[1:]),
+        resources=[page],
+        clients=ClientProvider(transport=gateway_transport(gateway)),
+    )
+    async with mcp_session(PUBLIC_URL, httpx2.ASGITransport(app=app)) as (session, _):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        read = await session.read_resource(view)
+        result = await session.call_tool("search_again", {"q": "case"})
+    assert tools["search_products"].meta == {"ui": {"resourceUri": view}}
+    assert set(tools) == TOOL_NAMES | {"search_again"}
+    assert read.contents[0].mime_type == APP_MIME_TYPE
+    assert result.structured_content["products"]

@@ -25,6 +25,7 @@ from devtools.vercel_probes import (
     Probe,
     auth_probes,
     configured_probes,
+    owner_probes,
     run_probes,
     short_link_probes,
     source_invoker,
@@ -32,7 +33,7 @@ from devtools.vercel_probes import (
 )
 from devtools.vercel_routes import function_names
 from lib.aliexpress.shortlinks import HOP_HOSTS
-from tests.leak_scan import API_KEYS
+from tests.leak_scan import API_KEYS, OWNER_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -97,6 +98,12 @@ def test_every_function_loads_with_an_empty_environment() -> None:
 def test_bearer_auth_under_the_runtime(gateway_url: str) -> None:
     env = full_env(gateway_url, PROXY_API_KEY=API_KEYS[1])
     assert run_probes(source_invoker(ROOT, env), auth_probes(API_KEYS[1])) == []
+
+
+def test_owner_routes_under_the_runtime(gateway_url: str) -> None:
+    """Orders against the fake gateway: only the owner key opens them, the proxy key never."""
+    env = full_env(gateway_url, PROXY_API_KEY=API_KEYS[1], OWNER_API_KEY=OWNER_KEYS[1])
+    assert run_probes(source_invoker(ROOT, env), owner_probes(OWNER_KEYS[1], API_KEYS[1])) == []
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from vercel_check import expected_routes, resolve  # noqa: E402
 
 CONFIG = json.loads((Path(__file__).parent / "data" / "vercel_build_config.json").read_text())
 STATIC = ["index.html", "privacy.html"]
-FUNCTIONS = ["categories", "health", "links", "mcp_fn", "openapi_gpt", "products"]
+FUNCTIONS = ["categories", "health", "links", "mcp_fn", "openapi_gpt", "orders", "products"]
 
 
 @pytest.mark.parametrize(("path", "target"), sorted(expected_routes(FUNCTIONS).items()))
