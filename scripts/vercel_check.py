@@ -393,8 +393,14 @@ def probe_bundles(project: Path, workdir: Path, python: str, report: Report) -> 
         ]
         for label, env, probes in suites:
             for which, group in (
-                ("REST functions", [p for p in probes if p.function != MCP_FUNCTION]),
-                ("the MCP function", [p for p in probes if p.function == MCP_FUNCTION]),
+                (
+                    "the REST functions load from their bundles and answer",
+                    [p for p in probes if p.function != MCP_FUNCTION],
+                ),
+                (
+                    "the MCP function loads from its bundle and answers",
+                    [p for p in probes if p.function == MCP_FUNCTION],
+                ),
             ):
                 if not group:
                     continue
@@ -402,8 +408,7 @@ def probe_bundles(project: Path, workdir: Path, python: str, report: Report) -> 
                 failures = run_probes(bundle_invoker(bundles, env, python), group)
                 report.check(
                     not failures,
-                    f"built {which} load from their bundles and answer {len(group)} probes "
-                    f"({label})",
+                    f"built: {which} {len(group)} probes ({label})",
                     f"{time.monotonic() - started:.1f} s" if not failures else "; ".join(failures),
                 )
 
