@@ -1,6 +1,7 @@
 """Cold start per function, loaded through vercel_runtime as Vercel loads it.
 
     python -m bench.cold_start [--runs 9] [--write] [--only mcp_fn,mcp_hello] [--compare-httpx]
+        [--clock cpu]
 
 Each run is a fresh `python -S` process that imports `vercel_runtime.vc_init`
 with the entrypoint variables the build writes, serves its first request and
@@ -15,8 +16,11 @@ requirements.txt, as every Vercel bundle does (the MCP SDK included, imported on
 the MCP function and its baseline); the MCP function's first request is
 a ``tools/call`` (no ``initialize``: stateless). Variants are interleaved so
 machine noise spreads evenly; ratios are what to read.
-``--compare-httpx`` adds products_httpx: products with httpx's default transport
-in place of lib/aliexpress/transport.py (the transport docstring quotes it).
+``--clock cpu`` reads each process's own CPU time (user + system, from the same
+os.wait4) instead of wall time: on a machine shared with other busy processes,
+wall time mostly measures the neighbours. ``--compare-httpx`` adds products_httpx:
+products with httpx's default transport in place of lib/aliexpress/transport.py
+(the transport docstring quotes it).
 """
 
 from __future__ import annotations
@@ -149,9 +153,15 @@ def prepare(workdir: Path, compiled: bool, extra: tuple[str, ...] = ()) -> tuple
 
 
 def cold_start(
-    deps: Path, project: Path, name: str, env: dict[str, str], event_fields: dict[str, object]
+    deps: Path,
+    project: Path,
+    name: str,
+    env: dict[str, str],
+    event_fields: dict[str, object],
+    clock: str = "wall",
 ) -> tuple[float, float]:
-    """Wall ms from process start to exit after the first answer; peak RSS in MB."""
+    """Ms from process start to exit after the first answer (wall, or the process's
+    CPU time); peak RSS in MB."""
     event = json.dumps([event_fields])
     run_env = {**env, "PYTHONPATH": str(deps), "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
@@ -173,11 +183,13 @@ def cold_start(
         raise RuntimeError(f"{name}: exit {process.returncode}, status {result['status']}")
     if name in FIRST_CALL and '"isError":false' not in result["body"]:
         raise RuntimeError(f"{name}: the first tools/call failed: {result['body'][:300]}")
+    if clock == "cpu":
+        elapsed = (usage.ru_utime + usage.ru_stime) * 1000
     return elapsed, usage.ru_maxrss / 1024
 
 
 def measure(
-    runs: int, gateway_url: str, workdir: Path, names: list[str]
+    runs: int, gateway_url: str, workdir: Path, names: list[str], clock: str = "wall"
 ) -> dict[str, dict[str, Samples]]:
     product_id = str(Catalog.load().products[0]["product_id"])
     env = {
@@ -198,7 +210,8 @@ def measure(
                 for name in names:
                     if rerun and name not in SHORT:
                         continue
-                    ms, rss = cold_start(deps, project, name, env, first_event(name, product_id))
+                    event = first_event(name, product_id)
+                    ms, rss = cold_start(deps, project, name, env, event, clock)
                     if run:
                         samples[mode][name].ms.append(ms)
                         samples[mode][name].rss_mb.append(rss)
@@ -245,7 +258,9 @@ def verdicts(samples: dict[str, dict[str, Samples]]) -> list[tuple[str, bool, st
     return found
 
 
-def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> str:
+def render(
+    samples: dict[str, dict[str, Samples]], runs: int, command: str, clock: str = "wall"
+) -> str:
     source, pyc = samples["source"], samples["pyc"]
     lines = [
         "## Cold start per function (through vercel_runtime, first request served)",
@@ -254,7 +269,7 @@ def render(samples: dict[str, dict[str, Samples]], runs: int, command: str) -> s
         "",
         f"{runs} runs per cell, {runs * SHORT_RERUNS} for the ~0.3 s ones (floor, health, "
         "openapi_gpt: their budget is 10% of 0.3 s), plus one dropped warm-up round; variants "
-        "interleaved. Median wall time "
+        f"interleaved. Median {'CPU time (user + system)' if clock == 'cpu' else 'wall time'} "
         "from process start to exit after the first answer, interquartile range, median peak "
         "RSS. *No bytecode* = what Vercel ships by default; *bytecode* = "
         "`VERCEL_PYTHON_COMPILEALL=1`. Data functions' first request includes the first "
@@ -292,6 +307,7 @@ def main() -> None:
     parser.add_argument(
         "--only", help="comma-separated functions and baselines (default: all of them)"
     )
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
     names = args.only.split(",") if args.only else [*BASELINE_NAMES, *FUNCTIONS]
     if args.compare_httpx:
@@ -299,10 +315,11 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
         with serve_in_thread(FakeGateway()) as url:
-            samples = measure(args.runs, url, workdir, names)
+            samples = measure(args.runs, url, workdir, names, args.clock)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    text = render(samples, args.runs, "python -m bench.cold_start " + " ".join(sys.argv[1:]))
+    command = "python -m bench.cold_start " + " ".join(sys.argv[1:])
+    text = render(samples, args.runs, command, args.clock)
     print(text)
     if args.write:
         write_section("cold-start", text)

@@ -14,13 +14,16 @@ streams, TLS verified against certifi's CA bundle (the context built on first
 HTTPS use), a pool of keep-alive connections per (scheme, host, port), the
 connect timeout, the gzip decoding and the size bounds.
 
-Why not httpx: its default transport (httpcore, anyio's asyncio backend, idna,
-and httpx's own models) makes the products function's cold start slower, for an
-upstream that needs one POST on one HTTPS gateway. Measured with
-``bench.cold_start`` (9 runs, Vercel's loader, first request served, same
-machine, same run): products imports of this transport + h11 cost about 10 ms;
-httpx's default transport in their place costs about 160 ms more without
-bytecode (1.10x -> 1.27x FastAPI hello) and about 60 ms more with it.
+Why not httpx: its default transport adds httpx and httpcore (with idna,
+http.cookiejar, urllib.request) to the products function's cold start, for an
+upstream that needs one POST to one HTTPS gateway. Measured 2026-11-29 (products
+loaded as Vercel loads it, first request served, no bytecode, 15 interleaved
+pairs; ``python -m bench.cold_start --compare-httpx`` measures the same in one
+run): httpx's default transport in place of this one costs 180 ms more CPU
+(+13%; +290 ms wall, +17%). Importing httpx and making its ``AsyncClient``
+alone is 155-195 ms of CPU without bytecode, 48-60 ms with. h11, which httpcore
+uses too, is 22-26 ms (10 ms with bytecode): products costs 23 ms more CPU (+2%)
+than with the hand-written parser h11 replaced.
 
 Reuse rules (a connection is out of step once an answer's bytes stay unread, and
 the next caller would get the previous caller's answer):

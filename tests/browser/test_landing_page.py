@@ -7,6 +7,7 @@ import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from devtools.browser import wait_for_photos
 
@@ -74,7 +75,8 @@ def test_urls_to_paste_are_absolute_and_copyable(page, demo_server) -> None:
         demo_server + "/privacy.html",
     ]
     page.locator(".url-row button").nth(1).click()
-    assert page.locator(".url-row button").nth(1).inner_text() == "Copied"
+    # The copy is a clipboard promise: wait for the button to say so, do not race it.
+    expect(page.locator(".url-row button").nth(1)).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == demo_server + "/mcp"
 
 

@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from devtools.browser import SAMPLE_PROMO_CODE, open_view, view_scenario, wait_for_photos
 from devtools.dev_process import mcp_request, read_view
@@ -84,7 +85,8 @@ def test_promo_code_is_shown_and_copied(page, context, view, search_result) -> N
     assert "US $3.00 off" in promo.locator(".pc-promo-terms").inner_text()
     assert "orders over US $20.00" in promo.locator(".pc-promo-terms").inner_text()
     promo.locator("button").click()
-    assert promo.locator("button").inner_text() == "Copied"
+    # The copy is a clipboard promise: wait for the button to say so, do not race it.
+    expect(promo.locator("button")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == PROMO_CODE["code"]
     assert cards(frame).nth(1).locator(".pc-promo").count() == 0  # null promo_code: none
 
