@@ -10,7 +10,7 @@ PORT ?= 3000
 
 .PHONY: dev test lint vercel-check doctor deploy deploy-preview bench load-check spec view screenshots fake-gateway clean
 
-$(STAMP): requirements.txt requirements-dev.txt api/mcp_fn/requirements.txt .python-version
+$(STAMP): requirements.txt requirements-dev.txt .python-version
 	@$(PYTHON) -c 'import sys; want = "$(PYTHON_VERSION)"; got = "%d.%d" % sys.version_info[:2]; \
 		sys.exit(0 if got == want else f"Python {want} is required (Vercel runtime); $(PYTHON) is {got}")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -281,7 +281,7 @@ def _shipped_pyc(bundle: Path) -> int:
 def data_functions(functions: dict[str, BuiltFunction]) -> list[str]:
     """The FastAPI data functions: top-level api/*.py files other than the light ones.
 
-    Folder functions carry their own requirements (the MCP server: its SDK), so
+    Folder functions (the MCP server) serve through the MCP SDK, not FastAPI, so
     FastAPI hello is not their yardstick; their ratio is shown, not budgeted.
     """
     return sorted(n for n, f in functions.items() if n not in LIGHT and not f.folder)

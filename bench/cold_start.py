@@ -11,8 +11,9 @@ bytecode, as Vercel ships it by default (PYTHONDONTWRITEBYTECODE=1); the same
 again compiled with compileall is what VERCEL_PYTHON_COMPILEALL=1 ships. The
 standard library keeps its bytecode, as on Vercel. Baselines from the same run:
 (a) the floor, a stdlib-only ASGI app; (b) FastAPI's hello world; (c) the MCP
-SDK's hello world (MCPServer, one tool), installed from the MCP function's own
-requirements.txt like the function itself; the MCP function's first request is
+SDK's hello world (MCPServer, one tool). Every function and baseline gets the root
+requirements.txt, as every Vercel bundle does (the MCP SDK included, imported only by
+the MCP function and its baseline); the MCP function's first request is
 a ``tools/call`` (no ``initialize``: stateless). Variants are interleaved so
 machine noise spreads evenly; ratios are what to read.
 ``--clock cpu`` reads each process's own CPU time (user + system, from the same
@@ -57,9 +58,6 @@ FUNCTIONS = [
     "mcp_fn",
 ]
 BASELINE_NAMES = ["floor", "fastapi_hello", "mcp_hello"]
-# A folder function's own requirements.txt replaces the root one in its bundle.
-MCP_REQUIREMENTS = ROOT / "api" / "mcp_fn" / "requirements.txt"
-MANIFESTS = {"mcp_fn": MCP_REQUIREMENTS, "mcp_hello": MCP_REQUIREMENTS}
 # The ~0.3 s processes are compared with each other at a 10% budget, where one
 # 30 ms hiccup of a shared machine is the whole margin: sample them more (cheaply).
 SHORT = frozenset({"floor", "health", "openapi_gpt"})
@@ -122,18 +120,12 @@ def python_312() -> str:
     return getattr(sys, "_base_executable", sys.executable)
 
 
-def prepare(
-    workdir: Path,
-    compiled: bool,
-    manifest: Path = ROOT / "requirements.txt",
-    extra: tuple[str, ...] = (),
-) -> tuple[Path, Path]:
-    """A deps dir (of ``manifest``) and a project copy, no bytecode unless ``compiled``."""
+def prepare(workdir: Path, compiled: bool, extra: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """A deps dir (of requirements.txt) and a project copy, no bytecode unless ``compiled``."""
     label = "pyc" if compiled else "source"
-    kind = "" if manifest == ROOT / "requirements.txt" else "-" + manifest.parent.name
-    deps, project = workdir / f"deps{kind}-{label}", workdir / f"project-{label}"
+    deps, project = workdir / f"deps-{label}", workdir / f"project-{label}"
     if not deps.exists():
-        shared = workdir / f"deps{kind}-source"
+        shared = workdir / "deps-source"
         if not shared.exists():
             subprocess.run(
                 [
@@ -147,7 +139,7 @@ def prepare(
                     "--target",
                     str(shared),
                     "-r",
-                    str(manifest),
+                    str(ROOT / "requirements.txt"),
                     RUNTIME_PIN,
                     *extra,
                 ],
@@ -219,20 +211,15 @@ def measure(
         "ALIEXPRESS_API_URL": gateway_url,
         "OWNER_API_KEY": BENCH_OWNER_KEY,
     }
-    manifests = {MANIFESTS.get(name, ROOT / "requirements.txt") for name in names}
     extra = (HTTPX_PIN,) if "products_httpx" in names else ()
-    trees = {
-        mode: {m: prepare(workdir, mode == "pyc", m, extra) for m in sorted(manifests)}
-        for mode in ("source", "pyc")
-    }
+    trees = {mode: prepare(workdir, mode == "pyc", extra) for mode in ("source", "pyc")}
     samples = {mode: {name: Samples() for name in names} for mode in trees}
     for run in range(runs + 1):  # run 0 warms the OS file cache and is dropped
-        for mode, by_manifest in trees.items():
+        for mode, (deps, project) in trees.items():
             for rerun in range(SHORT_RERUNS):
                 for name in names:
                     if rerun and name not in SHORT:
                         continue
-                    deps, project = by_manifest[MANIFESTS.get(name, ROOT / "requirements.txt")]
                     event = first_event(name, product_id)
                     ms, rss = cold_start(deps, project, name, env, event, clock)
                     if run:

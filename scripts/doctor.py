@@ -23,6 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
+from devtools.manifests import TRAP_FIX, requirement_pins, shared_venv_traps  # noqa: E402
 from devtools.vercel_probes import (  # noqa: E402
     INITIALIZE,
     Probe,
@@ -59,7 +60,7 @@ class Function:
 
     name: str
     entry: Path
-    manifest: Path  # a folder function's own requirements.txt replaces the root one
+    manifest: Path  # what Vercel installs for it: a folder's own requirements.txt, else root
 
     @property
     def is_folder(self) -> bool:
@@ -228,6 +229,17 @@ def check_duplicate_manifest(root: Path) -> Result:
     )
 
 
+def check_shared_venv_trap(root: Path) -> Result:
+    """A folder function's own requirements.txt, differing from the root one, breaks bundles."""
+    problems = shared_venv_traps(root)
+    return Result(
+        "shared-venv trap: no folder function has requirements differing from the root ones",
+        not problems,
+        "; ".join(problems),
+        TRAP_FIX,
+    )
+
+
 def check_pyproject(root: Path) -> Result:
     path = root / "pyproject.toml"
     if not path.exists():
@@ -253,16 +265,6 @@ def check_python_version(root: Path) -> Result:
         version or "missing",
         "Write 3.12 into .python-version (Vercel's default; the runtime needs >= 3.12).",
     )
-
-
-def requirement_pins(manifest: Path) -> dict[str, str]:
-    pins = {}
-    for line in manifest.read_text().splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("-"):
-            name, _, version = line.partition("==")
-            pins[name.strip()] = version.strip()
-    return pins
 
 
 def assemble_deployed_deps(manifest: Path, into: Path) -> list[str]:
@@ -372,8 +374,7 @@ def check_dependencies_and_imports(root: Path) -> list[Result]:
             not problems,
             "; ".join(problems),
             "Add the missing packages to the requirements.txt that installs into that "
-            "function's bundle (a folder function's own, else the root one), pinned with == "
-            "(and their deps); shared packages need the same pin in both.",
+            "function's bundle (the root one), pinned with == (and their deps).",
         ),
         Result(
             f"import with an empty environment: {len(sizes)} functions load and answer",
@@ -480,6 +481,7 @@ CHECKS: list[Check] = [
     check_mcp_host_trap,
     check_runtime_txt,
     check_duplicate_manifest,
+    check_shared_venv_trap,
     check_pyproject,
     check_python_version,
 ]

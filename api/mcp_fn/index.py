@@ -1,7 +1,9 @@
 """Vercel function: the AliExpress catalogue as MCP tools (``POST /mcp``, ``/api/mcp``).
 
-A folder of its own so that its requirements.txt (the MCP SDK) installs into this
-bundle alone (CONTRACT §5); named ``mcp_fn`` so it cannot shadow the SDK's ``mcp``.
+A folder function, named ``mcp_fn`` so it cannot shadow the SDK's ``mcp``. It has no
+requirements.txt of its own: Vercel's builder installs every function into one shared
+venv, so a second manifest breaks a bundle; the SDK is pinned in the root requirements.txt
+(README, "Why the MCP SDK is in the root manifest").
 Product tools render as cards in MCP Apps hosts (``lib.mcp_server.views``).
 """
 

@@ -109,7 +109,8 @@ def test_action_opens_the_affiliate_url_through_the_host(page, view, search_resu
 def test_loading_state_names_the_query_until_the_result(page, view, search_result) -> None:
     frame = open_view(page, view_scenario(view, None, QUERY))
     status = frame.locator(".pc-state--loading")
-    assert status.inner_text() == "Searching AliExpress for \u201cphone case\u201d\u2026"
+    # tool-input arrives by postMessage after the view starts: wait for it, do not race it
+    expect(status).to_have_text("Searching AliExpress for \u201cphone case\u201d\u2026")
     page.evaluate(
         "r => window.sendToView({method: 'ui/notifications/tool-result', params: r})",
         search_result,

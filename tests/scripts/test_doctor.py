@@ -53,6 +53,10 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
     # The MCP function: folder renamed to shadow the SDK (so no functions entry matches
     # it) and the SDK's default Host check left on.
     (root / "api" / "mcp_fn").rename(root / "api" / "mcp")
+    # ... and given its own requirements without FastAPI, which it never imports (the
+    # shared-venv trap: the design Vercel's builder breaks)
+    pins = (root / "requirements.txt").read_text().replace("fastapi==", "# fastapi==")
+    (root / "api" / "mcp" / "requirements.txt").write_text(pins)
     endpoint = root / "lib" / "mcp_server" / "endpoint.py"
     endpoint.write_text(endpoint.read_text().replace("transport_security=ANY_HOST", ""))
 
@@ -69,6 +73,7 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
         "Python version",
         "folder functions",
         "MCP host trap",
+        "shared-venv trap",
         "dependencies",
         "import with an empty environment",
     ):
@@ -79,6 +84,8 @@ def test_doctor_names_every_trap(tmp_path: Path, capsys) -> None:
     assert "api/mcp/index.py matches no vercel.json functions entry" in out
     assert "api/mcp/ shadows the 'mcp' package" in out
     assert "lib/mcp_server/endpoint.py:" in out
+    assert "api/mcp/requirements.txt (lacks the root's fastapi)" in out
+    assert "one shared venv" in out  # the fix gives the reason
     assert "status 421, expected 200" in out  # the live probe with a public Host
     assert out.count("fix:") == len(failed)
 
