@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.cold_start import FIRST_REQUEST, Samples, python_312
+from bench.cold_start import BENCH_OWNER_KEY, FIRST_REQUEST, Samples, first_event, python_312
 from bench.report import stamp
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
 from devtools.fake_gateway.catalog import Catalog
@@ -83,10 +83,13 @@ class ColdStart:
 
 
 def first_answer(
-    bundle: Path, env: dict[str, str], path: str, driver: Path, python: str
+    bundle: Path, env: dict[str, str], request: str | dict[str, object], driver: Path, python: str
 ) -> ColdStart:
-    """Start the bundle's handler in a fresh process and serve one GET ``path``."""
-    event = json.dumps([{"method": "GET", "path": path, "headers": {}}]).encode()
+    """Start the bundle's handler in a fresh process and serve one request: a GET of
+    ``request`` when it is a path, else the event it is (method, path, headers, body)."""
+    if isinstance(request, str):
+        request = {"method": "GET", "path": request, "headers": {}}
+    event = json.dumps([request]).encode()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
@@ -106,15 +109,23 @@ def first_answer(
     return ColdStart(elapsed, cpu, json.loads(result.stdout)[0])
 
 
-def request_for(function: BuiltFunction, product_id: str) -> tuple[str, int | None]:
+def request_for(
+    function: BuiltFunction, product_id: str
+) -> tuple[str | dict[str, object], int | None]:
     """The first request and the status it must get (None: any status below 500).
 
-    Functions this bench does not know yet (added by other work) are asked for
-    their own URL: the cold start is still the import, and the answer is shown.
+    Known functions get the same first request as bench.cold_start (the MCP
+    function a ``tools/call``, orders the owner's key). Functions this bench does
+    not know yet are asked for their own URL: the cold start is still the import,
+    and the answer is shown.
     """
     if function.name in FIRST_REQUEST:
-        return FIRST_REQUEST[function.name].format(id=product_id), 200
+        return first_event(function.name, product_id), 200
     return f"/api/{function.name}", None
+
+
+def request_path(request: str | dict[str, object]) -> str:
+    return request if isinstance(request, str) else str(request["path"])
 
 
 @dataclass
@@ -191,7 +202,7 @@ def prepare(workdir: Path, python: str) -> dict[str, Build]:
 class Measurement:
     samples: dict[str, dict[str, Samples]]  # variant -> function -> samples
     statuses: dict[str, int]  # function -> status of its first answer
-    requests: dict[str, str]  # function -> first request path
+    requests: dict[str, str | dict[str, object]]  # function -> first request (path or event)
     functions: dict[str, BuiltFunction]  # the project's, by name
     sizes: dict[str, dict[str, BundleSize]]  # variant -> function -> size
     build_seconds: dict[str, float]
@@ -210,6 +221,7 @@ def measure(runs: int, gateway_url: str, workdir: Path) -> Measurement:
         "ALIEXPRESS_APP_SECRET": DEMO_APP_SECRET,
         "ALIEXPRESS_TRACKING_ID": "bench",
         "ALIEXPRESS_API_URL": gateway_url,
+        "OWNER_API_KEY": BENCH_OWNER_KEY,
     }
     project = builds["project-source"].functions
     if set(project) != set(builds["project-pyc"].functions):
@@ -240,7 +252,9 @@ def measure(runs: int, gateway_url: str, workdir: Path) -> Measurement:
                     status = start.answer["status"]
                     wanted = expected[name]
                     if (wanted is not None and status != wanted) or status >= 500:
-                        raise RuntimeError(f"{name} ({variant}): {requests[name]} -> {status}")
+                        raise RuntimeError(
+                            f"{name} ({variant}): {request_path(requests[name])} -> {status}"
+                        )
                     statuses[name] = status
                     if run:
                         samples[variant][name].ms.append(start.wall_ms)
@@ -356,8 +370,9 @@ def render(measurement: Measurement, runs: int, command: str) -> str:
         plain, compiled = sizes["source"][name], sizes["pyc"][name]
         entry = measurement.functions.get(name)
         label = f"{name} (`{entry.entrypoint}`)" if entry and entry.folder else name
+        path = request_path(measurement.requests[name])
         lines.append(
-            f"| {label} | `{measurement.requests[name]}` ({measurement.statuses[name]}) | "
+            f"| {label} | `{path}` ({measurement.statuses[name]}) | "
             f"{s.median():.0f} ({s.spread()}) | {c.median():.0f} ({c.spread()}) | "
             f"{c.median() / s.median():.2f}x | {c.median() / hello:.2f}x | "
             f"{cpu_source.median():.0f} -> {cpu_pyc.median():.0f} | "

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import UpstreamTimeoutError
-from lib.aliexpress.models import (
+from lib.aliexpress.order_models import (
     ORDER_STATUSES,
     Order,
     OrderQuery,

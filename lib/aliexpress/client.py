@@ -20,7 +20,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from lib.aliexpress.errors import (
@@ -37,31 +37,29 @@ from lib.aliexpress.models import (
     AffiliateLink,
     Category,
     Locale,
-    OrderPage,
-    OrderQuery,
     ProductDetail,
     ProductPage,
     ProductQuery,
     Promotion,
     PromotionProductQuery,
     RawCategory,
-    RawOrder,
     RawProduct,
     RawPromo,
     RawPromotionLink,
     SimilarPage,
     to_category,
     to_int,
-    to_order,
     to_product,
     to_product_detail,
     to_promotion,
     unwrap_list,
 )
-from lib.aliexpress.platform_time import PLATFORM_TIME_ZONE
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.cache import TTLCache
+
+if TYPE_CHECKING:
+    from lib.aliexpress.order_models import OrderPage, OrderQuery
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 # Seconds a successful answer may be reused: prices move, the category tree rarely does.
@@ -219,6 +217,11 @@ class AliExpressClient:
 
         ``deadline`` (seconds) bounds this call when a caller pages under a budget.
         """
+        # Imported here: only the owner's orders function needs these models, and
+        # every other function's cold start would pay for building them.
+        from lib.aliexpress.order_models import OrderPage, RawOrder, to_order
+        from lib.aliexpress.platform_time import PLATFORM_TIME_ZONE
+
         result = await self.call(
             "aliexpress.affiliate.order.list", query.to_params(), deadline=deadline
         )

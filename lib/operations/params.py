@@ -20,6 +20,8 @@ from lib.aliexpress.platform import (
 from lib.config import Settings
 from lib.http.errors import InvalidRequest
 
+MAX_PAGE = 1000  # the deepest page any listing operation serves
+
 # One rule for codes, shared with the settings (lib.aliexpress.platform).
 _NORMALISE = {
     "ship_to": normalise_country,

@@ -24,11 +24,10 @@ from lib.aliexpress.platform import DELIVERY_DAYS
 from lib.aliexpress.shortlinks import ShortLinkResolver, is_short_link, resolve_product_refs
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, NotFound
-from lib.operations.params import LocaleParams
+from lib.operations.params import MAX_PAGE, LocaleParams
 from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
-MAX_PAGE = 1000
 PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."

@@ -8,8 +8,7 @@ from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.models import ProductPage, PromotionList, PromotionProductQuery, Sort
 from lib.config import Settings
 from lib.http.errors import InvalidParameter
-from lib.operations.params import LocaleParams
-from lib.operations.products import MAX_PAGE
+from lib.operations.params import MAX_PAGE, LocaleParams
 
 
 class PromotionListParams(BaseModel):

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from lib.aliexpress.models import OrderPage, OrderSummary
+from lib.aliexpress.order_models import OrderPage, OrderSummary
 from lib.data_api import ClientDep, SettingsDep, data_router
 from lib.http.auth import check_owner_key
 from lib.http.context import annotate

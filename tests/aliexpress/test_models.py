@@ -9,26 +9,23 @@ import pytest
 from lib.aliexpress.models import (
     Locale,
     Money,
-    OrderQuery,
     ProductQuery,
     PromotionProductQuery,
-    RawOrder,
     RawProduct,
     RawPromo,
     amount_to_cents,
-    cents_to_amount,
     is_aliexpress_url,
     parse_product_ref,
     percent_to_float,
     product_id_from_url,
     to_int,
-    to_order,
     to_product,
     to_product_detail,
     to_promo_code,
     to_promotion,
     unwrap_list,
 )
+from lib.aliexpress.order_models import OrderQuery, RawOrder, cents_to_amount, to_order
 
 PID = "1005006123456789"
 
