@@ -71,12 +71,18 @@ class Catalog:
         matches = [p for p in self.products if self._matches(p, params, currency)]
         if hot:
             matches = [p for p in matches if _commission(p) >= HOT_MIN_COMMISSION]
+        return self._page(matches, params, SORT_KEYS)
+
+    def _page(
+        self, matches: list[dict[str, Any]], params: dict[str, str], sort_keys: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Sorted by the method's own sort names, then one page, paged as the platform pages."""
         sort = params.get("sort")
         if sort:
-            if sort not in SORT_KEYS:
+            if sort not in sort_keys:
                 raise QueryError(f"Invalid sort: {sort}")
-            key, reverse = SORT_KEYS[sort]
-            matches.sort(key=key, reverse=reverse)
+            key, reverse = sort_keys[sort]
+            matches = sorted(matches, key=key, reverse=reverse)
         page_no = _int_param(params, "page_no", 1)
         page_size = _int_param(params, "page_size", 20)
         if page_no < 1 or not 1 <= page_size <= 50:
@@ -145,25 +151,8 @@ class Catalog:
                 in (str(p.get("first_level_category_id")), str(p.get("second_level_category_id")))
             )
         ]
-        sort = params.get("sort")
-        if sort:
-            if sort not in PROMO_SORT_KEYS:
-                raise QueryError(f"Invalid sort: {sort}")
-            key, reverse = PROMO_SORT_KEYS[sort]
-            matches.sort(key=key, reverse=reverse)
-        page_no = _int_param(params, "page_no", 1)
-        page_size = _int_param(params, "page_size", 20)
-        if page_no < 1 or not 1 <= page_size <= 50:
-            raise QueryError("page_no must be >= 1 and page_size 1-50")
-        window = matches[(page_no - 1) * page_size : page_no * page_size]
-        return {
-            "current_page_no": page_no,
-            "current_record_count": len(window),
-            "total_page_no": -(-len(matches) // page_size),
-            "total_record_count": len(matches),
-            "is_finished": page_no * page_size >= len(matches),
-            "products": {"product": [self.render(p, params) for p in window]},
-        }
+        page = self._page(matches, params, PROMO_SORT_KEYS)
+        return {**page, "is_finished": page["current_page_no"] >= page["total_page_no"]}
 
     def smart_match(self, params: dict[str, str]) -> dict[str, Any]:
         """Related products: the same category first, then the same top-level one.
