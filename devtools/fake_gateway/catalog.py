@@ -83,18 +83,8 @@ class Catalog:
                 raise QueryError(f"Invalid sort: {sort}")
             key, reverse = sort_keys[sort]
             matches = sorted(matches, key=key, reverse=reverse)
-        page_no = _int_param(params, "page_no", 1)
-        page_size = _int_param(params, "page_size", 20)
-        if page_no < 1 or not 1 <= page_size <= 50:
-            raise QueryError("page_no must be >= 1 and page_size 1-50")
-        window = matches[(page_no - 1) * page_size : page_no * page_size]
-        return {
-            "current_page_no": page_no,
-            "current_record_count": len(window),
-            "total_page_no": -(-len(matches) // page_size),
-            "total_record_count": len(matches),
-            "products": {"product": [self.render(p, params) for p in window]},
-        }
+        window, counts = _paged(matches, params)
+        return {**counts, "products": {"product": [self.render(p, params) for p in window]}}
 
     def details(self, params: dict[str, str]) -> dict[str, Any]:
         wanted = [i.strip() for i in params.get("product_ids", "").split(",") if i.strip()]
@@ -199,24 +189,14 @@ class Catalog:
         status = params.get("status")
         if status and status not in ORDER_STATUSES:
             raise QueryError(f"Invalid status: {status}")
-        page_no = _int_param(params, "page_no", 1)
-        page_size = _int_param(params, "page_size", 20)
-        if page_no < 1 or not 1 <= page_size <= 50:
-            raise QueryError("page_no must be >= 1 and page_size 1-50")
         low, high = start.strftime(ORDER_TIME_FORMAT), end.strftime(ORDER_TIME_FORMAT)
         matches = [
             order
             for order in self.orders
             if low <= order["paid_time"] <= high and (not status or order["order_status"] == status)
         ]
-        window = matches[(page_no - 1) * page_size : page_no * page_size]
-        return {
-            "current_page_no": page_no,
-            "current_record_count": len(window),
-            "total_page_no": -(-len(matches) // page_size),
-            "total_record_count": len(matches),
-            "orders": {"order": window},
-        }
+        window, counts = _paged(matches, params)
+        return {**counts, "orders": {"order": window}}
 
     def category_tree(self) -> dict[str, Any]:
         return {
@@ -329,6 +309,21 @@ PROMOTION_RULES = {
     "Best Seller": lambda p: int(p.get("lastest_volume") or 0) >= 12000,
     "weeklydeals": lambda p: _percent(p.get("discount")) >= 40,
 }
+
+
+def _paged(records: list[Any], params: dict[str, str]) -> tuple[list[Any], dict[str, int]]:
+    """One page of ``records`` and its counts, paged as the platform pages."""
+    page_no = _int_param(params, "page_no", 1)
+    page_size = _int_param(params, "page_size", 20)
+    if page_no < 1 or not 1 <= page_size <= 50:
+        raise QueryError("page_no must be >= 1 and page_size 1-50")
+    window = records[(page_no - 1) * page_size : page_no * page_size]
+    return window, {
+        "current_page_no": page_no,
+        "current_record_count": len(window),
+        "total_page_no": -(-len(records) // page_size),
+        "total_record_count": len(records),
+    }
 
 
 def _int_param(params: dict[str, str], name: str, default: int) -> int:
