@@ -9,9 +9,10 @@ cannot count on lifespan (the dev server forwards none; test clients send none),
 serves and hands that loop's later requests to it.
 
 Why not one manager per request (as before): entering its ``run()`` and waiting for its
-task group to wind down cost 0.2-0.5 ms of every ``tools/call`` (interleaved A/B in one
-process, ``bench.warm_path``'s calls), a quarter to a third of what MCP added over a
-REST search. The SDK still does all of the protocol; nothing of it is bypassed.
+task group to wind down cost 0.15-0.5 ms of every ``tools/call`` (interleaved A/B in one
+process with ``bench.warm_path``'s calls; the more, the busier the machine), 20-40% of
+what MCP added over a REST search. The SDK still does all of the protocol; no piece of
+it is bypassed.
 
 What this relies on:
 
