@@ -11,10 +11,12 @@ SDK sees a request it answers, in the contract's error envelope:
   rebinding defence; server-to-server clients send no Origin);
 - a missing or wrong ``PROXY_API_KEY`` bearer with 401 and ``WWW-Authenticate``.
 
-Then every POST gets its own short-lived SDK session manager (stateless, JSON
-responses): no lifespan, task group or session outlives the request, so any
-instance answers any request and nothing depends on the host running ASGI
-lifespan (Vercel does; the dev server and test clients need not).
+Then the SDK serves the POST (stateless, JSON responses): its session manager,
+started on the first request an event loop serves and kept running for that
+loop (:mod:`lib.mcp_server.session_manager`), gives the request a transport and
+server session of its own, so any instance answers any request and nothing
+depends on the host running ASGI lifespan (Vercel does; the dev server and test
+clients need not).
 
 The SDK's own Host check is off on purpose: with its default (``host`` 127.0.0.1)
 it answers every non-localhost Host - the deployment URL, a custom domain - with
@@ -30,7 +32,6 @@ from __future__ import annotations
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 
 from lib.config import get_settings
@@ -46,6 +47,7 @@ from lib.http.errors import (
     problem_headers,
 )
 from lib.http.plain import serve_lifespan
+from lib.mcp_server.session_manager import RunningSessionManager
 
 MCP_PATHS = frozenset({"/mcp", "/api/mcp", "/api/mcp_fn"})
 ALLOW = "POST, OPTIONS"
@@ -60,12 +62,12 @@ CORS_EXPOSE_HEADERS = "mcp-session-id, mcp-protocol-version, x-request-id, www-a
 class McpEndpoint:
     def __init__(self, server: MCPServer[Any], *, function: str = "mcp") -> None:
         self.server = server
-        # The SDK configures a session manager for these options; each request
-        # gets a fresh one like it (see _serve_mcp).
+        # The SDK configures a session manager for these options; each event loop
+        # runs one like it.
         server.streamable_http_app(
             json_response=True, stateless_http=True, transport_security=ANY_HOST
         )
-        self._template = server.session_manager
+        self._sessions = RunningSessionManager(server.session_manager)
         self._asgi = RequestContext(self._dispatch, function)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,19 +87,9 @@ class McpEndpoint:
         if scope["method"] == "OPTIONS":  # a CORS preflight from an allowed origin
             await _send_empty(send, 204, [*cors_headers(origin), *_preflight_headers()])
             return
-        await self._serve_mcp(scope, receive, _adding_headers(send, cors_headers(origin)))
-
-    async def _serve_mcp(self, scope: Scope, receive: Receive, send: Send) -> None:
-        template = self._template
-        manager = StreamableHTTPSessionManager(
-            app=template.app,
-            json_response=template.json_response,
-            stateless=True,
-            security_settings=template.security_settings,
-            max_request_body_size=template.max_request_body_size,
+        await self._sessions.handle_request(
+            scope, receive, _adding_headers(send, cors_headers(origin))
         )
-        async with manager.run():
-            await manager.handle_request(scope, receive, send)
 
 
 def check_request(scope: Scope, origin: str | None, authorization: str | None) -> None:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from tests.leak_scan import API_KEYS
 from tests.mcp_server.conftest import PUBLIC_URL, mcp_session, tool_error
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 BASE_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
 KEY = API_KEYS[1]
@@ -157,6 +159,47 @@ async def test_the_sdk_client_through_vercel_runtime(instance: WarmInstance) -> 
     lines = [json.loads(line) for line in instance.log if line.startswith("{")]
     called = [line.get("tool") for line in lines if line.get("jsonrpc_method") == "tools/call"]
     assert "search_products" in called and all(line["request_id"] for line in lines)
+
+
+def test_the_runtime_serves_a_warm_instance_on_one_event_loop() -> None:
+    """What lib/mcp_server/session_manager.py counts on to start one manager per instance
+    (it stays correct on any loop; this is what makes it one)."""
+    with WarmInstance(FIXTURES, "event_loop", BASE_ENV) as warm:
+        answers = [warm.request({"method": "GET", "path": "/"}) for _ in range(3)]
+    assert [answer["status"] for answer in answers] == [200] * 3
+    assert len({json.loads(answer["body"])["loop"] for answer in answers}) == 1
+
+
+def test_many_calls_on_one_warm_instance(gateway_url: str) -> None:
+    """Invocations after the first reuse the running session manager; each still gets
+    its own server session and log fields."""
+    calls = {f"req-{n}": name for n, name in enumerate(every_tool_call())}
+    arguments = every_tool_call()
+    with WarmInstance(ROOT, "mcp_fn", runtime_env(gateway_url)) as warm:
+        for request_id, name in calls.items():
+            message = {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {"name": name, "arguments": arguments[name]},
+            }
+            result = warm.request(event("POST", message, **{"x-vercel-id": request_id}))
+            assert result["status"] == 200, result
+            assert not json.loads(result["body"])["result"].get("isError"), result["body"]
+        lines = log_lines(warm, len(calls))
+    leak_scan.record("mcp_fn warm instance log", "".join(warm.log))
+    assert {line["request_id"]: line["tool"] for line in lines} == calls
+    assert not [line for line in warm.log if not line.startswith("{")]  # no traceback
+
+
+def log_lines(warm: WarmInstance, count: int) -> list[dict]:
+    """The instance's JSON log lines, once ``count`` are there (a line follows its answer)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in list(warm.log) if line.startswith("{")]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
 
 
 def event(method: str, body: object = None, path: str = "/mcp", **headers: str) -> dict:
