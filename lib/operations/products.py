@@ -1,26 +1,15 @@
 """Products: search, hot products, one product's details, several products' details."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from lib.aliexpress.client import AliExpressClient
-from lib.aliexpress.models import (
-    PRODUCT_ID_PATTERN as _PRODUCT_ID,
-)
-from lib.aliexpress.models import (
-    ProductBatch,
-    ProductDetail,
-    ProductPage,
-    ProductQuery,
-    SimilarPage,
-    Sort,
-    parse_product_ref,
-    unknown_product_message,
-)
+from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
 from lib.aliexpress.platform import DELIVERY_DAYS
+from lib.aliexpress.product_refs import PRODUCT_ID_PATTERN as _PRODUCT_ID
+from lib.aliexpress.product_refs import parse_product_ref, unknown_product_message
+from lib.aliexpress.queries import ProductQuery, Sort
 from lib.aliexpress.shortlinks import ShortLinkResolver, is_short_link, resolve_product_refs
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, NotFound
