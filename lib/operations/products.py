@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
@@ -25,6 +25,8 @@ PRODUCT_ID_DESCRIPTION = (
 
 class ProductFilters(BaseModel):
     """What narrows a page of products (search and hot products)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     q: str | None = Field(
         default=None,
@@ -78,16 +80,24 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     (pydantic puts the last base's fields first: the filters, then the locale.)
     """
 
+    model_config = ConfigDict(defer_build=False)
+
 
 class _ProductId(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
 class ProductParams(LocaleParams, _ProductId):
     """getProduct: one product by ID (fields: product_id, then the locale)."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class _ProductRefs(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     ids: list[str] = Field(
         min_length=1,
         max_length=MAX_BATCH,
@@ -100,18 +110,26 @@ class _ProductRefs(BaseModel):
 class ProductBatchParams(LocaleParams, _ProductRefs):
     """getProducts / get_products: several products by IDs or product URLs, then the locale."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class _SimilarPage(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
 
 
 class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
+    model_config = ConfigDict(defer_build=False)
+
 
 class SimilarProductsParams(SimilarPageParams, _ProductId):
     """listSimilarProducts / similar_products: products like one product (fields:
     product_id, page, then the locale)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:
