@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from lib.aliexpress.money import Money
 from lib.aliexpress.platform_time import platform_day_bounds, to_iso8601
@@ -117,10 +117,9 @@ def _order_money(cents: str | None, currency: str | None) -> Money | None:
     return Money(amount=amount, currency=currency) if amount is not None else None
 
 
-class OrderQuery(BaseModel):
-    """Orders between two whole days of the platform's clock (both included)."""
-
-    model_config = ConfigDict(frozen=True)
+class OrderQuery(NamedTuple):
+    """Orders between two whole days of the platform's clock (both included); built
+    from checked input (lib/orders.py), so a named tuple (as lib/aliexpress/queries.py)."""
 
     start: date
     end: date

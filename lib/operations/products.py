@@ -18,6 +18,12 @@ from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
 PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
+# Which validators are built at import. FastAPI reads a route's query model when the
+# route is declared: a deferred one would be built there again for every route that
+# takes it. The field mixins and the models a route builds per request wait for
+# first use: every class built at import delays a cold instance's first answer.
+BUILT_AT_IMPORT = ConfigDict(defer_build=False)
+BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
 )
@@ -26,7 +32,7 @@ PRODUCT_ID_DESCRIPTION = (
 class ProductFilters(BaseModel):
     """What narrows a page of products (search and hot products)."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
     q: str | None = Field(
         default=None,
@@ -80,11 +86,11 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     (pydantic puts the last base's fields first: the filters, then the locale.)
     """
 
-    model_config = ConfigDict(defer_build=False)
+    model_config = BUILT_AT_IMPORT
 
 
 class _ProductId(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
@@ -92,11 +98,11 @@ class _ProductId(BaseModel):
 class ProductParams(LocaleParams, _ProductId):
     """getProduct: one product by ID (fields: product_id, then the locale)."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
 
 class _ProductRefs(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
     ids: list[str] = Field(
         min_length=1,
@@ -110,11 +116,11 @@ class _ProductRefs(BaseModel):
 class ProductBatchParams(LocaleParams, _ProductRefs):
     """getProducts / get_products: several products by IDs or product URLs, then the locale."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
 
 class _SimilarPage(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
     page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
 
@@ -122,14 +128,14 @@ class _SimilarPage(BaseModel):
 class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
-    model_config = ConfigDict(defer_build=False)
+    model_config = BUILT_AT_IMPORT
 
 
 class SimilarProductsParams(SimilarPageParams, _ProductId):
     """listSimilarProducts / similar_products: products like one product (fields:
     product_id, page, then the locale)."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = BUILT_ON_FIRST_USE
 
 
 def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:
