@@ -6,8 +6,6 @@ context and bearer auth, and declares the dependencies handlers use once
 (``Annotated`` aliases), so tests can swap them with ``dependency_overrides``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, Security

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -103,11 +102,15 @@ def order_query(
 # -- the summary -------------------------------------------------------------------------
 
 
-@dataclass
+# Plain classes, not dataclasses: a dataclass compiles its generated methods at
+# import, cold-start time for every first answer of the orders function.
 class _Bucket:
-    orders: int = 0
-    paid_amount: Decimal = _ZERO
-    estimated_commission: Decimal = _ZERO
+    __slots__ = ("estimated_commission", "orders", "paid_amount")
+
+    def __init__(self) -> None:
+        self.orders = 0
+        self.paid_amount = _ZERO
+        self.estimated_commission = _ZERO
 
     def add(self, order: Order) -> None:
         self.orders += 1
@@ -126,13 +129,15 @@ class _Bucket:
         )
 
 
-@dataclass
 class SummaryProgress:
     """What the pager saw: distinct orders, pages read, why it stopped early (if so)."""
 
-    orders: dict[tuple[str, str | None], Order] = field(default_factory=dict)
-    pages: int = 0
-    stopped_short: str | None = None
+    __slots__ = ("orders", "pages", "stopped_short")
+
+    def __init__(self, *, pages: int = 0) -> None:
+        self.orders: dict[tuple[str, str | None], Order] = {}
+        self.pages = pages
+        self.stopped_short: str | None = None
 
 
 def summarise(

@@ -72,3 +72,12 @@ def test_upstream_problems_make_the_deployment_unconfigured() -> None:
         "ALIEXPRESS_API_URL must be an http(s) URL.",
     )
     assert settings.mode == "unconfigured"
+
+
+def test_repr_never_shows_a_secret() -> None:
+    settings = load_settings(
+        {**CREDENTIALS, "PROXY_API_KEY": "proxy-key-1", "OWNER_API_KEY": "owner-key-1"}
+    )
+    shown = repr(settings) + str(settings) + f"{settings}"
+    assert "app_key='key'" in shown
+    assert not any(value in shown for value in ("secret", "proxy-key-1", "owner-key-1"))

@@ -12,7 +12,7 @@ from devtools.fake_gateway import FakeGateway
 from devtools.fake_gateway.catalog import Catalog
 from devtools.httpx_transport import gateway_transport
 from lib.aliexpress.errors import UpstreamTimeoutError
-from lib.aliexpress.models import Money
+from lib.aliexpress.money import Money
 from lib.aliexpress.order_models import Order, OrderProduct
 from lib.http.errors import InvalidRequest
 from lib.orders import (

@@ -8,6 +8,10 @@ finish in time.
 The transport is injectable, so tests run this very code against the fake
 gateway in process (any httpx transport, through devtools/httpx_transport.py)
 without patching anything.
+
+The answer shapes are imported inside the methods that build them: a function
+builds only the pydantic classes it answers with (the categories function never
+builds a product model), and each class costs cold-start time.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
 from lib.aliexpress.errors import (
@@ -33,33 +37,18 @@ from lib.aliexpress.errors import (
     UpstreamHTTPError,
     UpstreamTimeoutError,
 )
-from lib.aliexpress.models import (
-    AffiliateLink,
-    Category,
-    Locale,
-    ProductDetail,
-    ProductPage,
-    ProductQuery,
-    Promotion,
-    PromotionProductQuery,
-    RawCategory,
-    RawProduct,
-    RawPromo,
-    RawPromotionLink,
-    SimilarPage,
-    to_category,
-    to_int,
-    to_product,
-    to_product_detail,
-    to_promotion,
-    unwrap_list,
-)
+from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
+from lib.aliexpress.values import records, text, to_int
 from lib.cache import TTLCache
 
 if TYPE_CHECKING:
+    from lib.aliexpress.category_models import Category
+    from lib.aliexpress.link_models import AffiliateLink
+    from lib.aliexpress.models import ProductDetail, ProductPage, SimilarPage
     from lib.aliexpress.order_models import OrderPage, OrderQuery
+    from lib.aliexpress.promotion_models import Promotion
 
 DEFAULT_API_URL = "https://api-sg.aliexpress.com/sync"
 # Seconds a successful answer may be reused: prices move, the category tree rarely does.
@@ -83,8 +72,7 @@ FORM_HEADERS = (
 )
 
 
-@dataclass(frozen=True)
-class UpstreamCall:
+class UpstreamCall(NamedTuple):
     """What one business call cost; handed to ``on_call`` for the request log."""
 
     method: str
@@ -94,8 +82,7 @@ class UpstreamCall:
     cache: str = "off"  # "hit", "miss", "coalesced" or "off"
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """Bounded retries with full jitter, for transient failures only."""
 
     max_attempts: int = 3
@@ -150,8 +137,10 @@ class AliExpressClient:
                 **locale.to_params(),
             },
         )
-        raws = _records(result.get("products"), "product", RawProduct)
-        return [to_product_detail(raw) for raw in raws if raw.product_id]
+        from lib.aliexpress.models import to_product_detail
+
+        details = map(to_product_detail, records(result.get("products"), "product"))
+        return [detail for detail in details if detail]
 
     async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
         """``aliexpress.affiliate.link.generate``: affiliate links, in request order."""
@@ -165,8 +154,12 @@ class AliExpressClient:
                 "tracking_id": tracking_id,
             },
         )
-        raws = _records(result.get("promotion_links"), "promotion_link", RawPromotionLink)
-        by_source = {raw.source_value: raw.promotion_link for raw in raws}
+        from lib.aliexpress.link_models import AffiliateLink
+
+        by_source = {
+            text(link.get("source_value")): text(link.get("promotion_link"))
+            for link in records(result.get("promotion_links"), "promotion_link")
+        }
         return [
             AffiliateLink(url=url, affiliate_url=by_source.get(source))
             for url, source in zip(urls, sources, strict=True)
@@ -175,14 +168,18 @@ class AliExpressClient:
     async def get_categories(self) -> list[Category]:
         """``aliexpress.affiliate.category.get``: the whole category tree, flat."""
         result = await self.call("aliexpress.affiliate.category.get", {})
-        raws = _records(result.get("categories"), "category", RawCategory)
-        return [category for category in map(to_category, raws) if category]
+        from lib.aliexpress.category_models import to_category
+
+        categories = map(to_category, records(result.get("categories"), "category"))
+        return [category for category in categories if category]
 
     async def get_featured_promotions(self) -> list[Promotion]:
         """``aliexpress.affiliate.featuredpromo.get``: the featured promotions."""
         result = await self.call("aliexpress.affiliate.featuredpromo.get", {})
-        raws = _records(result.get("promos"), "promo", RawPromo)
-        return [promotion for promotion in map(to_promotion, raws) if promotion]
+        from lib.aliexpress.promotion_models import to_promotion
+
+        promotions = map(to_promotion, records(result.get("promos"), "promo"))
+        return [promotion for promotion in promotions if promotion]
 
     async def query_promotion_products(self, query: PromotionProductQuery) -> ProductPage:
         """``aliexpress.affiliate.featuredpromo.products.get``: one promotion's products."""
@@ -206,8 +203,10 @@ class AliExpressClient:
                 **locale.to_params(country_param="country"),
             },
         )
-        raws = _records(result.get("products"), "product", RawProduct)
-        products = [to_product(raw) for raw in raws if raw.product_id not in (None, product_id)]
+        from lib.aliexpress.models import SimilarPage, to_product
+
+        found = map(to_product, records(result.get("products"), "product"))
+        products = [p for p in found if p and p.id != product_id]
         # No total_record_count here: only is_finished says whether another page exists.
         finished = _flag(result.get("is_finished"))
         return SimilarPage(page=page, has_more=finished is False, products=products)
@@ -217,16 +216,13 @@ class AliExpressClient:
 
         ``deadline`` (seconds) bounds this call when a caller pages under a budget.
         """
-        # Imported here: only the owner's orders function needs these models, and
-        # every other function's cold start would pay for building them.
-        from lib.aliexpress.order_models import OrderPage, RawOrder, to_order
+        from lib.aliexpress.order_models import OrderPage, to_order
         from lib.aliexpress.platform_time import PLATFORM_TIME_ZONE
 
         result = await self.call(
             "aliexpress.affiliate.order.list", query.to_params(), deadline=deadline
         )
-        raws = _records(result.get("orders"), "order", RawOrder)
-        orders = [order for order in map(to_order, raws) if order]
+        orders = [order for order in map(to_order, records(result.get("orders"), "order")) if order]
         total = to_int(result.get("total_record_count")) or 0
         total_pages = to_int(result.get("total_page_no"))
         has_more = (
@@ -414,8 +410,9 @@ def _api_error(error: object) -> AliExpressAPIError:
 
 
 def _page(result: dict[str, Any], page: int, page_size: int) -> ProductPage:
-    raws = _records(result.get("products"), "product", RawProduct)
-    products = [to_product(raw) for raw in raws if raw.product_id]
+    from lib.aliexpress.models import ProductPage, to_product
+
+    products = [p for p in map(to_product, records(result.get("products"), "product")) if p]
     sent_total = result.get("total_record_count")
     total = to_int(sent_total)
     if total is not None:
@@ -447,12 +444,6 @@ def ban_seconds(message: str) -> int:
     if len(digits) > len(str(MAX_BAN_SECONDS)):  # never int() thousands of digits
         return MAX_BAN_SECONDS
     return min(max(1, int(digits or "0")), MAX_BAN_SECONDS)
-
-
-def _records(value: object, key: str, model: type[Any]) -> list[Any]:
-    return [
-        model.model_validate(item) for item in unwrap_list(value, key) if isinstance(item, dict)
-    ]
 
 
 def _opt_str(value: object) -> str | None:

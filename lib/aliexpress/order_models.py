@@ -6,17 +6,17 @@ and its client method need them: every other function would otherwise build thes
 pydantic classes (and compile this module) on each cold start.
 """
 
-from __future__ import annotations
-
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from lib.aliexpress.models import Money, Text, percent_to_float, to_int
+from lib.aliexpress.money import Money
 from lib.aliexpress.platform_time import platform_day_bounds, to_iso8601
+from lib.aliexpress.values import percent_to_float, reader, to_int
 
 # Amounts arrive as integer cents of ``settled_currency`` (the published SDK models
 # type paid_amount and the commissions as int64; the platform's docs for the same
@@ -53,30 +53,6 @@ def order_status_name(platform_status: str | None) -> str | None:
     return _STATUS_NAMES.get(platform_status, platform_status)
 
 
-class RawOrder(BaseModel):
-    """One record of ``orders.order[]``. IDs are often JSON numbers beyond 2**53:
-    they are kept as the exact digits (JSON integers parse as ints, never floats)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    order_id: Text = None
-    parent_order_number: Text = None
-    sub_order_id: Text = None
-    order_status: Text = None
-    created_time: Text = None
-    paid_time: Text = None
-    finished_time: Text = None
-    paid_amount: Text = None
-    estimated_paid_commission: Text = None
-    estimated_finished_commission: Text = None
-    commission_rate: Text = None
-    settled_currency: Text = None
-    product_id: Text = None
-    product_title: Text = None
-    product_count: Text = None
-    tracking_id: Text = None
-
-
 class OrderProduct(BaseModel):
     id: str | None
     title: str | None
@@ -104,27 +80,35 @@ class Order(BaseModel):
     tracking_id: str | None
 
 
-def to_order(raw: RawOrder) -> Order | None:
-    order_id = raw.order_id or raw.parent_order_number
+def to_order(record: Mapping[str, object]) -> Order | None:
+    """An ``orders.order[]`` record -> :class:`Order`; ``None`` without an order number.
+
+    IDs are often JSON numbers beyond 2**53: they are kept as the exact digits
+    (JSON integers parse as ints, never floats)."""
+    field = reader(record)
+    order_id = field("order_id") or field("parent_order_number")
     if not order_id:
         return None
+    currency = field("settled_currency")
     return Order(
         order_id=order_id,
-        sub_order_id=raw.sub_order_id,
-        status=order_status_name(raw.order_status),
-        created_at=to_iso8601(raw.created_time),
-        paid_at=to_iso8601(raw.paid_time),
-        finished_at=to_iso8601(raw.finished_time),
+        sub_order_id=field("sub_order_id"),
+        status=order_status_name(field("order_status")),
+        created_at=to_iso8601(field("created_time")),
+        paid_at=to_iso8601(field("paid_time")),
+        finished_at=to_iso8601(field("finished_time")),
         product=OrderProduct(
-            id=raw.product_id, title=raw.product_title, count=to_int(raw.product_count)
+            id=field("product_id"),
+            title=field("product_title"),
+            count=to_int(field("product_count")),
         ),
-        paid_amount=_order_money(raw.paid_amount, raw.settled_currency),
-        estimated_commission=_order_money(raw.estimated_paid_commission, raw.settled_currency),
+        paid_amount=_order_money(field("paid_amount"), currency),
+        estimated_commission=_order_money(field("estimated_paid_commission"), currency),
         estimated_finished_commission=_order_money(
-            raw.estimated_finished_commission, raw.settled_currency
+            field("estimated_finished_commission"), currency
         ),
-        commission_rate_percent=percent_to_float(raw.commission_rate),
-        tracking_id=raw.tracking_id,
+        commission_rate_percent=percent_to_float(field("commission_rate")),
+        tracking_id=field("tracking_id"),
     )
 
 
@@ -133,10 +117,9 @@ def _order_money(cents: str | None, currency: str | None) -> Money | None:
     return Money(amount=amount, currency=currency) if amount is not None else None
 
 
-class OrderQuery(BaseModel):
-    """Orders between two whole days of the platform's clock (both included)."""
-
-    model_config = ConfigDict(frozen=True)
+class OrderQuery(NamedTuple):
+    """Orders between two whole days of the platform's clock (both included); built
+    from checked input (lib/orders.py), so a named tuple (as lib/aliexpress/queries.py)."""
 
     start: date
     end: date

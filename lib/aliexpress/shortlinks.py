@@ -36,7 +36,7 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from lib.aliexpress.errors import AliExpressError
-from lib.aliexpress.models import is_aliexpress_url, parse_product_ref, product_id_from_url
+from lib.aliexpress.product_refs import is_aliexpress_url, parse_product_ref, product_id_from_url
 from lib.cache import TTLCache
 
 # Hosts a pasted short link may start on: the app's share links and affiliate

@@ -53,8 +53,7 @@ import ssl
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 import h11
@@ -73,8 +72,7 @@ class ProtocolError(Exception):
     """The server's answer is not HTTP/1.1 we can read, or exceeds our limits."""
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(NamedTuple):
     """An answer's final status and headers (names as sent), body not read."""
 
     status: int
@@ -86,8 +84,7 @@ class Head:
         return next((v for n, v in self.headers if n.lower() == name), None)
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """A whole HTTP answer: status, headers as sent (minus framing), decoded body."""
 
     status: int
@@ -103,8 +100,7 @@ class Transport(Protocol):
     async def aclose(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where a URL's request goes: the origin to connect to, Host, request target."""
 
     origin: Origin

@@ -12,8 +12,7 @@ and ``allow`` (a 405's methods) an ``Allow`` header.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -23,8 +22,7 @@ class Problem(Protocol):
     message: str
 
 
-@dataclass(frozen=True)
-class ProblemDetails:
+class ProblemDetails(NamedTuple):
     """A problem built from parts (validation errors, framework 404/405)."""
 
     status: int

@@ -27,16 +27,12 @@ from typing import Any
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
+from lib.aliexpress.category_models import CategoryList
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
-from lib.aliexpress.models import (
-    CategoryList,
-    LinkBatch,
-    ProductBatch,
-    ProductPage,
-    PromotionList,
-    SimilarPage,
-)
+from lib.aliexpress.link_models import LinkBatch
+from lib.aliexpress.models import ProductBatch, ProductPage, SimilarPage
+from lib.aliexpress.promotion_models import PromotionList
 from lib.config import Settings, get_settings
 from lib.http.context import annotate, current_request_id
 from lib.http.errors import HTTPProblem, error_document

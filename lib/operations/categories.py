@@ -1,11 +1,9 @@
 """The AliExpress category tree."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, Field
 
+from lib.aliexpress.category_models import CategoryList
 from lib.aliexpress.client import AliExpressClient
-from lib.aliexpress.models import CategoryList
 from lib.config import Settings
 
 

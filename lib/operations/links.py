@@ -1,14 +1,13 @@
 """Affiliate links for AliExpress URLs."""
 
-from __future__ import annotations
-
 import re
 
 from pydantic import BaseModel, Field
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import NotConfiguredError
-from lib.aliexpress.models import LinkBatch, is_aliexpress_url
+from lib.aliexpress.link_models import LinkBatch
+from lib.aliexpress.product_refs import is_aliexpress_url
 from lib.aliexpress.shortlinks import ShortLinkResolver, resolve_link_targets
 from lib.config import Settings
 from lib.http.errors import InvalidParameter

@@ -1,15 +1,12 @@
 """What several operations take: the shopper's locale, and turning arguments into
 an operation's input model with the contract's 422 when they do not fit."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from lib.aliexpress.models import Locale
 from lib.aliexpress.platform import (
     CURRENCIES,
     LANGUAGES,
@@ -17,6 +14,7 @@ from lib.aliexpress.platform import (
     normalise_currency,
     normalise_language,
 )
+from lib.aliexpress.queries import Locale
 from lib.config import Settings
 from lib.http.errors import InvalidRequest
 

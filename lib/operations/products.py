@@ -1,26 +1,15 @@
 """Products: search, hot products, one product's details, several products' details."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.client import AliExpressClient
-from lib.aliexpress.models import (
-    PRODUCT_ID_PATTERN as _PRODUCT_ID,
-)
-from lib.aliexpress.models import (
-    ProductBatch,
-    ProductDetail,
-    ProductPage,
-    ProductQuery,
-    SimilarPage,
-    Sort,
-    parse_product_ref,
-    unknown_product_message,
-)
+from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
 from lib.aliexpress.platform import DELIVERY_DAYS
+from lib.aliexpress.product_refs import PRODUCT_ID_PATTERN as _PRODUCT_ID
+from lib.aliexpress.product_refs import parse_product_ref, unknown_product_message
+from lib.aliexpress.queries import ProductQuery, Sort
 from lib.aliexpress.shortlinks import ShortLinkResolver, is_short_link, resolve_product_refs
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, NotFound
@@ -29,6 +18,12 @@ from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
 PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
+# Which validators are built at import. FastAPI reads a route's query model when the
+# route is declared: a deferred one would be built there again for every route that
+# takes it. The field mixins and the models a route builds per request wait for
+# first use: every class built at import delays a cold instance's first answer.
+BUILT_AT_IMPORT = ConfigDict(defer_build=False)
+BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
 )
@@ -36,6 +31,8 @@ PRODUCT_ID_DESCRIPTION = (
 
 class ProductFilters(BaseModel):
     """What narrows a page of products (search and hot products)."""
+
+    model_config = BUILT_ON_FIRST_USE
 
     q: str | None = Field(
         default=None,
@@ -89,16 +86,24 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     (pydantic puts the last base's fields first: the filters, then the locale.)
     """
 
+    model_config = BUILT_AT_IMPORT
+
 
 class _ProductId(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
 class ProductParams(LocaleParams, _ProductId):
     """getProduct: one product by ID (fields: product_id, then the locale)."""
 
+    model_config = BUILT_ON_FIRST_USE
+
 
 class _ProductRefs(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     ids: list[str] = Field(
         min_length=1,
         max_length=MAX_BATCH,
@@ -111,18 +116,26 @@ class _ProductRefs(BaseModel):
 class ProductBatchParams(LocaleParams, _ProductRefs):
     """getProducts / get_products: several products by IDs or product URLs, then the locale."""
 
+    model_config = BUILT_ON_FIRST_USE
+
 
 class _SimilarPage(BaseModel):
+    model_config = BUILT_ON_FIRST_USE
+
     page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
 
 
 class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
+    model_config = BUILT_AT_IMPORT
+
 
 class SimilarProductsParams(SimilarPageParams, _ProductId):
     """listSimilarProducts / similar_products: products like one product (fields:
     product_id, page, then the locale)."""
+
+    model_config = BUILT_ON_FIRST_USE
 
 
 def product_query(params: ProductSearchParams, settings: Settings) -> ProductQuery:

@@ -1,11 +1,11 @@
 """Featured promotions: the platform's deal lists and one promotion's products."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, Field
 
 from lib.aliexpress.client import AliExpressClient
-from lib.aliexpress.models import ProductPage, PromotionList, PromotionProductQuery, Sort
+from lib.aliexpress.models import ProductPage
+from lib.aliexpress.promotion_models import PromotionList
+from lib.aliexpress.queries import PromotionProductQuery, Sort
 from lib.config import Settings
 from lib.http.errors import InvalidParameter
 from lib.operations.params import MAX_PAGE, LocaleParams

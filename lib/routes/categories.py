@@ -1,12 +1,10 @@
 """The AliExpress category tree (``api/categories.py``); see ``lib.operations.categories``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Query
 
-from lib.aliexpress.models import CategoryList
+from lib.aliexpress.category_models import CategoryList
 from lib.data_api import ClientDep, SettingsDep, data_router
 from lib.operations.categories import CategoryParams, list_categories
 

@@ -1,12 +1,10 @@
 """Affiliate links for AliExpress URLs (``api/links.py``); see ``lib.operations.links``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Query
 
-from lib.aliexpress.models import LinkBatch
+from lib.aliexpress.link_models import LinkBatch
 from lib.data_api import ClientDep, LinkResolverDep, SettingsDep, data_router
 from lib.http.errors import InvalidParameter
 from lib.operations.links import AffiliateLinksParams, affiliate_links

@@ -5,8 +5,6 @@ function is ``private, no-store`` (:class:`lib.http.private.PrivateAnswers`). No
 part of the GPT spec (``devtools/gpt_spec.py`` lists the functions it reads).
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Depends, Query, Request

@@ -4,8 +4,6 @@ Thin REST wrappers over ``lib.operations.products``: parameters come from the
 operations' input models, so the GPT spec and the MCP tools cannot drift apart.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Path, Query

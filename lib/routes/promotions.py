@@ -1,12 +1,11 @@
 """Featured promotions (``api/promotions.py``); see ``lib.operations.promotions``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Query, Response
 
-from lib.aliexpress.models import ProductPage, PromotionList
+from lib.aliexpress.models import ProductPage
+from lib.aliexpress.promotion_models import PromotionList
 from lib.data_api import ClientDep, SettingsDep, data_router
 from lib.operations.promotions import (
     PromotionListParams,

@@ -24,8 +24,8 @@ from lib.aliexpress.errors import (
     UpstreamHTTPError,
     UpstreamTimeoutError,
 )
-from lib.aliexpress.models import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.order_models import OrderQuery
+from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.transport import StreamTransport
 
 pytestmark = pytest.mark.anyio

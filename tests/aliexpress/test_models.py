@@ -6,26 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from lib.aliexpress.models import (
-    Locale,
-    Money,
-    ProductQuery,
-    PromotionProductQuery,
-    RawProduct,
-    RawPromo,
-    amount_to_cents,
-    is_aliexpress_url,
-    parse_product_ref,
-    percent_to_float,
-    product_id_from_url,
-    to_int,
-    to_product,
-    to_product_detail,
-    to_promo_code,
-    to_promotion,
-    unwrap_list,
-)
-from lib.aliexpress.order_models import OrderQuery, RawOrder, cents_to_amount, to_order
+from lib.aliexpress.models import to_product, to_product_detail, to_promo_code
+from lib.aliexpress.money import Money
+from lib.aliexpress.order_models import OrderQuery, cents_to_amount, to_order
+from lib.aliexpress.product_refs import is_aliexpress_url, parse_product_ref, product_id_from_url
+from lib.aliexpress.promotion_models import to_promotion
+from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
+from lib.aliexpress.values import amount_to_cents, percent_to_float, to_int, unwrap_list
 
 PID = "1005006123456789"
 
@@ -140,13 +127,13 @@ def test_absurd_numbers_are_none_within_milliseconds(raw: object) -> None:
 
 
 def test_an_infinite_discount_is_null_not_an_overflow() -> None:
-    product = to_product(RawProduct(product_id=PID, discount="Infinity", evaluate_rate="NaN%"))
+    product = to_product(dict(product_id=PID, discount="Infinity", evaluate_rate="NaN%"))
     assert (product.discount_percent, product.rating_percent) == (None, None)
 
 
 @pytest.mark.parametrize("amount", ["12.34", "0.99", "1234", "1234567.00"])
 def test_decimal_amounts_pass_exactly_as_sent(amount: str) -> None:
-    product = to_product(RawProduct(product_id=PID, target_sale_price=amount))
+    product = to_product(dict(product_id=PID, target_sale_price=amount))
     assert product.price is not None and product.price.amount == amount
 
 
@@ -157,7 +144,7 @@ def test_amounts_that_are_not_decimal_strings_are_null_with_a_log_line(
     amount: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     product = to_product(
-        RawProduct(product_id=PID, target_sale_price=amount, target_original_price=amount)
+        dict(product_id=PID, target_sale_price=amount, target_original_price=amount)
     )
     assert (product.price, product.original_price) == (None, None)
     assert any("not a decimal string" in r.getMessage() for r in caplog.records)
@@ -223,7 +210,7 @@ FULL_RECORD = {
 
 
 def test_full_record_to_contract_product() -> None:
-    product = to_product(RawProduct.model_validate(FULL_RECORD))
+    product = to_product(FULL_RECORD)
     assert product.model_dump() == {
         "id": "1005006123456789",
         "title": "Clear Phone Case",
@@ -243,20 +230,20 @@ def test_full_record_to_contract_product() -> None:
 
 
 def test_detail_adds_images_and_video() -> None:
-    detail = to_product_detail(RawProduct.model_validate(FULL_RECORD))
+    detail = to_product_detail(FULL_RECORD)
     assert detail.images == ["https://ae01.alicdn.com/kf/b.jpg"]
     assert detail.video_url == "https://video.example/v.mp4"
 
 
 def test_price_falls_back_to_sale_price_with_its_currency() -> None:
     record = {k: v for k, v in FULL_RECORD.items() if not k.startswith("target_sale")}
-    product = to_product(RawProduct.model_validate(record))
+    product = to_product(record)
     assert product.price is not None
     assert (product.price.amount, product.price.currency) == ("13.50", "USD")
 
 
 def test_missing_fields_are_null_never_invented() -> None:
-    product = to_product(RawProduct.model_validate({"product_id": "42"}))
+    product = to_product({"product_id": "42"})
     dumped = product.model_dump()
     assert dumped.pop("id") == "42"
     assert all(value is None for value in dumped.values())
@@ -264,7 +251,7 @@ def test_missing_fields_are_null_never_invented() -> None:
 
 def test_first_level_category_when_second_is_missing() -> None:
     record = {"product_id": "1", "first_level_category_id": "509", "first_level_category_name": "P"}
-    assert to_product(RawProduct.model_validate(record)).category.model_dump() == {
+    assert to_product(record).category.model_dump() == {
         "id": "509",
         "name": "P",
     }
@@ -301,9 +288,7 @@ PROMO_CODE_INFO = {
 
 
 def test_promo_code_info_becomes_the_contract_promo_code() -> None:
-    product = to_product(
-        RawProduct.model_validate({**FULL_RECORD, "promo_code_info": PROMO_CODE_INFO})
-    )
+    product = to_product({**FULL_RECORD, "promo_code_info": PROMO_CODE_INFO})
     assert product.promo_code is not None
     assert product.promo_code.model_dump() == {
         "code": "AFF3OFF",
@@ -333,29 +318,22 @@ def test_promo_code_parts_upstream_left_out_are_null() -> None:
 @pytest.mark.parametrize("info", [None, {}, {"promo_code": "", "code_value": " "}, "AFF1", [1]])
 def test_no_usable_promo_code_info_is_null(info: object) -> None:
     assert to_promo_code(info) is None
-    assert (
-        to_product(
-            RawProduct.model_validate({"product_id": "1", "promo_code_info": info})
-        ).promo_code
-        is None
-    )
+    assert to_product({"product_id": "1", "promo_code_info": info}).promo_code is None
 
 
 def test_detail_carries_the_promo_code_too() -> None:
     record = {**FULL_RECORD, "promo_code_info": PROMO_CODE_INFO}
-    assert to_product_detail(RawProduct.model_validate(record)).promo_code is not None
+    assert to_product_detail(record).promo_code is not None
 
 
 def test_promotion_from_a_promo_record() -> None:
-    raw = RawPromo.model_validate(
-        {"promo_name": "Hot Product", "promo_desc": "High commission", "product_num": "5000"}
-    )
+    raw = {"promo_name": "Hot Product", "promo_desc": "High commission", "product_num": "5000"}
     assert to_promotion(raw).model_dump() == {
         "name": "Hot Product",
         "description": "High commission",
         "product_count": 5000,
     }
-    assert to_promotion(RawPromo.model_validate({"promo_desc": "no name"})) is None
+    assert to_promotion({"promo_desc": "no name"}) is None
 
 
 def test_promotion_query_uses_the_method_own_names() -> None:
@@ -401,22 +379,20 @@ def test_cents_to_amount(raw: object, amount: str | None) -> None:
 
 
 def test_raw_order_to_public_order() -> None:
-    raw = RawOrder.model_validate(
-        {
-            "order_id": 9007199254740993,
-            "sub_order_id": 9007199254750993,
-            "order_status": "Buyer Confirmed Receipt",
-            "created_time": "2026-07-01 10:00:00",
-            "paid_time": "2026-07-01 10:01:00",
-            "paid_amount": 2599,
-            "estimated_paid_commission": 182,
-            "commission_rate": "7.00%",
-            "settled_currency": "USD",
-            "product_id": 1005006123456789,
-            "product_title": "Phone case",
-            "product_count": "2",
-        }
-    )
+    raw = {
+        "order_id": 9007199254740993,
+        "sub_order_id": 9007199254750993,
+        "order_status": "Buyer Confirmed Receipt",
+        "created_time": "2026-07-01 10:00:00",
+        "paid_time": "2026-07-01 10:01:00",
+        "paid_amount": 2599,
+        "estimated_paid_commission": 182,
+        "commission_rate": "7.00%",
+        "settled_currency": "USD",
+        "product_id": 1005006123456789,
+        "product_title": "Phone case",
+        "product_count": "2",
+    }
     order = to_order(raw)
     assert order is not None
     assert (order.order_id, order.sub_order_id) == ("9007199254740993", "9007199254750993")
@@ -430,8 +406,8 @@ def test_raw_order_to_public_order() -> None:
 
 
 def test_an_unknown_status_is_kept_and_a_record_without_id_dropped() -> None:
-    assert to_order(RawOrder(order_id="1", order_status="Frozen")).status == "Frozen"  # type: ignore[union-attr]
-    assert to_order(RawOrder(order_status="Invalid")) is None
+    assert to_order(dict(order_id="1", order_status="Frozen")).status == "Frozen"  # type: ignore[union-attr]
+    assert to_order(dict(order_status="Invalid")) is None
 
 
 def test_order_query_to_params() -> None:

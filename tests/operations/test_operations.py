@@ -9,6 +9,7 @@ import pytest
 from devtools.fake_gateway import FakeGateway
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import NotConfiguredError
+from lib.aliexpress.queries import Locale
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, InvalidRequest, NotFound
 from lib.operations.categories import CategoryParams, list_categories
@@ -141,11 +142,9 @@ def test_renamed_keeps_the_detail() -> None:
 
 
 def test_locale_defaults() -> None:
-    assert LocaleParams(ship_to="gb").locale(Settings()).model_dump() == {
-        "ship_to": "GB",
-        "currency": "USD",
-        "language": "EN",
-    }
+    assert LocaleParams(ship_to="gb").locale(Settings()) == Locale(
+        ship_to="GB", currency="USD", language="EN"
+    )
 
 
 def test_operations_never_import_a_web_framework() -> None:

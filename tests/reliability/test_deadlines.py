@@ -15,7 +15,7 @@ from devtools.fake_gateway import FakeGateway, Fault
 from devtools.httpx_transport import gateway_transport
 from lib.aliexpress.client import AliExpressClient, RetryPolicy
 from lib.aliexpress.errors import UpstreamHTTPError, UpstreamTimeoutError
-from lib.aliexpress.models import ProductQuery
+from lib.aliexpress.queries import ProductQuery
 from lib.cache import TTLCache
 
 ROOT = Path(__file__).resolve().parents[2]
