@@ -4,7 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import modules_after
+import pytest
+
+from tests.conftest import load_function, modules_after
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,3 +62,26 @@ def test_import_reads_no_env_and_opens_no_connection() -> None:
 
 def test_package_import_is_light() -> None:
     assert {"httpx", "pydantic"} & modules_after("import lib.aliexpress") == set()
+
+
+# Each data function builds only the answer shapes it serves: every pydantic class
+# built at import is cold-start time (BENCHMARKS.md, built-bundle cold start).
+SHAPES = {
+    "lib.aliexpress.models",
+    "lib.aliexpress.promotion_models",
+    "lib.aliexpress.category_models",
+    "lib.aliexpress.link_models",
+    "lib.aliexpress.order_models",
+}
+OWN_SHAPES = {
+    "products": {"lib.aliexpress.models"},
+    "promotions": {"lib.aliexpress.models", "lib.aliexpress.promotion_models"},
+    "categories": {"lib.aliexpress.category_models"},
+    "links": {"lib.aliexpress.link_models"},
+    "orders": {"lib.aliexpress.order_models"},
+}
+
+
+@pytest.mark.parametrize("function", sorted(OWN_SHAPES))
+def test_a_function_imports_only_its_own_answer_shapes(function: str) -> None:
+    assert SHAPES & modules_after(load_function(function)) == OWN_SHAPES[function]
