@@ -32,7 +32,7 @@ SECRET_FIELDS = frozenset({"app_secret", "proxy_api_key", "owner_api_key"})
 
 class Settings(NamedTuple):
     """One deployment's settings. A named tuple, not a frozen dataclass: a dataclass
-    compiles its generated methods at import, about 10 M instructions of every
+    compiles its generated methods at import, about 8 M instructions of every
     function's cold start (callgrind)."""
 
     app_key: str | None = None

@@ -1,9 +1,10 @@
 """What callers ask the platform for: the shopper's locale and the listing queries.
 
 Immutable value objects built from input that was already validated (by the
-operations' input models), so named tuples rather than pydantic models: every data
-function builds a locale, and a model class here cost several times more at cold
-start than a named tuple (bench/cold_start.py).
+operations' input models), so named tuples rather than pydantic models or frozen
+dataclasses: every data function defines these classes on each cold start, and
+defining one costs about 0.8 M instructions as a named tuple, 4.3 M as a frozen
+dataclass and 7 M as a pydantic model of four fields (callgrind, Python 3.12).
 """
 
 from __future__ import annotations

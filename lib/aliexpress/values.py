@@ -3,9 +3,9 @@
 Live records vary (``product_id`` a number or a string, ``lastest_volume`` (sic) a
 string or a number, any optional field missing), so every field is read through
 these functions rather than validated against a model: a record is the dict the
-platform sent, and a field nobody can read is ``None``. (Plain functions, not
-pydantic models, because every data function reads records and building a model
-class per record type cost more at cold start than the rest of this module.)
+platform sent, and a field nobody can read is ``None``. (Plain functions, not a
+pydantic model per record type: those five models cost about 26 M instructions of
+every data function's cold start, this module about 4 M; callgrind.)
 """
 
 from __future__ import annotations
