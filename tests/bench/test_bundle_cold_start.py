@@ -17,7 +17,9 @@ from bench.bundle_cold_start import (
     bundle_environment,
     data_functions,
     first_answer,
+    instructions,
     python_312,
+    render_instructions,
     verdicts,
 )
 from bench.cold_start import Samples
@@ -118,4 +120,45 @@ def test_budgets_compare_each_function_with_itself_and_data_functions_with_fasta
         ("mcp_fn", False, "0.65x (CPU 0.65x)"),
         ("products", True, "0.47x (CPU 0.47x)"),
         ("products", False, "1.18x (CPU 1.18x)"),
+    ]
+
+
+def fake_counter(tmp_path: Path, report: str) -> tuple[str, ...]:
+    """A stand-in for valgrind: says ``report`` on stderr, then runs the command."""
+    script = tmp_path / "counter.py"
+    script.write_text(
+        "import os, sys\n"
+        f"sys.stderr.write({report!r})\n"
+        "sys.stderr.flush()\n"
+        "os.execv(sys.argv[1], sys.argv[1:])\n"
+    )
+    return (python_312(), str(script))
+
+
+def test_instructions_are_read_from_the_counter_and_the_answer_kept(
+    tmp_path: Path, driver: Path
+) -> None:
+    bundle = laid_out(tmp_path)
+    env = bundle_environment(bundle, {})
+    counter = fake_counter(tmp_path, "==42== Collected : 1234567890\n")
+    count, answer = instructions(bundle, env, "/api/tiny", driver, python_312(), counter)
+    assert count == 1234567890
+    assert answer["status"] == 200
+
+
+def test_a_counter_that_reports_no_count_is_an_error(tmp_path: Path, driver: Path) -> None:
+    bundle = laid_out(tmp_path)
+    counter = fake_counter(tmp_path, "nothing to see\n")
+    with pytest.raises(RuntimeError, match="no instruction count"):
+        instructions(bundle, bundle_environment(bundle, {}), "/", driver, python_312(), counter)
+
+
+def test_instruction_counts_are_shown_against_fastapi_hello_or_why_not() -> None:
+    shown = "\n".join(
+        render_instructions({"fastapi_hello": 1_500_000_000, "products": 1_650_000_000})
+    )
+    assert "| fastapi_hello | 1500 | 1.000x |" in shown
+    assert "| products | 1650 | 1.100x |" in shown
+    assert render_instructions(None, "valgrind is not installed here") == [
+        "Instructions not counted: valgrind is not installed here."
     ]
