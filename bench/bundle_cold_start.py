@@ -57,7 +57,7 @@ from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
 from devtools.fake_gateway.catalog import Catalog
 from devtools.vercel_invoke import __file__ as INVOKER
 from devtools.vercel_output import BuiltFunction, BundleSize, bundle_size, discover, lay_out
-from scripts.vercel_check import cli_environment, copy_uploaded, ensure_cli
+from scripts.vercel_check import cli_environment, copy_uploaded, run_vercel_build
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
@@ -181,14 +181,7 @@ def vercel_build(project: Path, bytecode: bool, python: str) -> float:
     if bytecode:
         env[BYTECODE_VARIABLE] = "1"
     started = time.monotonic()
-    result = subprocess.run(
-        [str(ensure_cli()), "build", "--yes"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_vercel_build(project, env)
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-3000:], sep="\n", file=sys.stderr)
         raise SystemExit(f"vercel build failed in {project}")

@@ -156,14 +156,9 @@ def cli_environment(python_dir: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
-    project = copy_uploaded(workdir / f"project-{framework or 'null'}")
-    (project / ".vercel").mkdir()
-    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
-    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
-    env = cli_environment(python_dir)
-    started = time.monotonic()
-    result = subprocess.run(
+def run_vercel_build(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``vercel build --yes`` in ``project`` with the pinned CLI, its output captured."""
+    return subprocess.run(
         [str(ensure_cli()), "build", "--yes"],
         cwd=project,
         env=env,
@@ -171,6 +166,15 @@ def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
         text=True,
         check=False,
     )
+
+
+def build(workdir: Path, framework: str | None, python_dir: Path) -> Path:
+    project = copy_uploaded(workdir / f"project-{framework or 'null'}")
+    (project / ".vercel").mkdir()
+    settings = {"projectId": ".", "orgId": ".", "settings": {"framework": framework}}
+    (project / ".vercel" / "project.json").write_text(json.dumps(settings))
+    started = time.monotonic()
+    result = run_vercel_build(project, cli_environment(python_dir))
     print(
         f"  vercel build (framework={framework!r}): exit {result.returncode} "
         f"in {time.monotonic() - started:.1f} s"
