@@ -40,7 +40,7 @@ from lib.aliexpress.errors import (
 from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
-from lib.aliexpress.values import records, text, to_int
+from lib.aliexpress.values import converted, records, text, to_int
 from lib.cache import TTLCache
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ class AliExpressClient:
         )
         from lib.aliexpress.models import to_product_detail
 
-        details = map(to_product_detail, records(result.get("products"), "product"))
-        return [detail for detail in details if detail]
+        return converted(result.get("products"), "product", to_product_detail)
 
     async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
         """``aliexpress.affiliate.link.generate``: affiliate links, in request order."""
@@ -170,16 +169,14 @@ class AliExpressClient:
         result = await self.call("aliexpress.affiliate.category.get", {})
         from lib.aliexpress.category_models import to_category
 
-        categories = map(to_category, records(result.get("categories"), "category"))
-        return [category for category in categories if category]
+        return converted(result.get("categories"), "category", to_category)
 
     async def get_featured_promotions(self) -> list[Promotion]:
         """``aliexpress.affiliate.featuredpromo.get``: the featured promotions."""
         result = await self.call("aliexpress.affiliate.featuredpromo.get", {})
         from lib.aliexpress.promotion_models import to_promotion
 
-        promotions = map(to_promotion, records(result.get("promos"), "promo"))
-        return [promotion for promotion in promotions if promotion]
+        return converted(result.get("promos"), "promo", to_promotion)
 
     async def query_promotion_products(self, query: PromotionProductQuery) -> ProductPage:
         """``aliexpress.affiliate.featuredpromo.products.get``: one promotion's products."""
@@ -205,8 +202,8 @@ class AliExpressClient:
         )
         from lib.aliexpress.models import SimilarPage, to_product
 
-        found = map(to_product, records(result.get("products"), "product"))
-        products = [p for p in found if p and p.id != product_id]
+        found = converted(result.get("products"), "product", to_product)
+        products = [product for product in found if product.id != product_id]
         # No total_record_count here: only is_finished says whether another page exists.
         finished = _flag(result.get("is_finished"))
         return SimilarPage(page=page, has_more=finished is False, products=products)
@@ -222,7 +219,7 @@ class AliExpressClient:
         result = await self.call(
             "aliexpress.affiliate.order.list", query.to_params(), deadline=deadline
         )
-        orders = [order for order in map(to_order, records(result.get("orders"), "order")) if order]
+        orders = converted(result.get("orders"), "order", to_order)
         total = to_int(result.get("total_record_count")) or 0
         total_pages = to_int(result.get("total_page_no"))
         has_more = (
@@ -412,7 +409,7 @@ def _api_error(error: object) -> AliExpressAPIError:
 def _page(result: dict[str, Any], page: int, page_size: int) -> ProductPage:
     from lib.aliexpress.models import ProductPage, to_product
 
-    products = [p for p in map(to_product, records(result.get("products"), "product")) if p]
+    products = converted(result.get("products"), "product", to_product)
     sent_total = result.get("total_record_count")
     total = to_int(sent_total)
     if total is not None:

@@ -78,6 +78,13 @@ def records(value: object, key: str) -> list[Mapping[str, object]]:
     return [item for item in unwrap_list(value, key) if isinstance(item, dict)]
 
 
+def converted[T](
+    value: object, key: str, convert: Callable[[Mapping[str, object]], T | None]
+) -> list[T]:
+    """Each record of a wrapped list through ``convert``, less those it turned down (``None``)."""
+    return [found for found in map(convert, records(value, key)) if found is not None]
+
+
 def unwrap_list(value: object, key: str) -> list[Any]:
     """The platform wraps lists: ``{"product": [...]}``; accept bare lists too."""
     if isinstance(value, dict):
