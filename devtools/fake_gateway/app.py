@@ -143,6 +143,10 @@ class FakeGateway:
             result = self.catalog.smart_match(params)
         elif method == "aliexpress.affiliate.order.list":
             result = self.catalog.order_list(params)
+        elif method == "aliexpress.affiliate.product.shipping.get":
+            return self.catalog.shipping(params)  # a flat result, no list to look for
+        elif method == "aliexpress.affiliate.product.sku.detail.get":
+            return self.catalog.sku_detail(params)
         else:  # aliexpress.affiliate.category.get (methods are checked in _verify)
             result = self.catalog.category_tree()
         # The platform answers an empty match with resp_code 405, not an empty list.
@@ -215,6 +219,8 @@ METHODS = frozenset(
         "aliexpress.affiliate.featuredpromo.products.get",
         "aliexpress.affiliate.product.smartmatch",
         "aliexpress.affiliate.order.list",
+        "aliexpress.affiliate.product.shipping.get",
+        "aliexpress.affiliate.product.sku.detail.get",
     }
 )
 
@@ -353,6 +359,17 @@ def _absurd(result: dict[str, Any]) -> dict[str, Any]:
         record.update(ABSURD_PRODUCT_FIELDS)
         for fallback in ("sale_price", "original_price"):  # the prices themselves must be null
             record.pop(fallback, None)
+    if "shipping_fee" in result:  # shipping.get: a negative fee, a delivery in 10^9 days
+        result.update(shipping_fee="-4.99", min_delivery_days=10**9, max_delivery_days="1e9")
+    for record in result.get("ae_item_sku_info", []):  # sku.detail.get
+        record.update(
+            sku_properties=":;:",
+            sale_price_with_tax="-1",
+            price_with_tax="NaN",
+            sku_available_stock=-5,
+        )
+        record.pop("color", None)
+        record.pop("size", None)
     return result
 
 

@@ -39,6 +39,7 @@ PROMO_SORT_KEYS = {
     "promotionTimeDesc": (lambda p: 0, True),
 }
 NEW_ARRIVALS = 12  # the highest product IDs are the newest listings
+SHIPPING_SPREAD_DAYS = 5  # max_delivery_days - min_delivery_days in the fake's answers
 SMARTMATCH_PAGE_SIZE = 6  # not documented for the live method; small so demos page
 ORDER_STATUSES = ("Payment Completed", "Buyer Confirmed Receipt", "Completed Settlement", "Invalid")
 ORDER_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # US Pacific, as the platform documents
@@ -198,6 +199,71 @@ class Catalog:
         window, counts = _paged(matches, params)
         return {**counts, "orders": {"order": window}}
 
+    def shipping(self, params: dict[str, str]) -> dict[str, Any] | None:
+        """One delivery option: the catalog's fee (none: free), its days plus a spread."""
+        product = self._product(params)
+        sku_id = params.get("sku_id")
+        if product is None or (sku_id and sku_id not in _sku_ids(product)):
+            return None
+        country = params.get("ship_to_country", "US")
+        if not _ships_to(product, country):
+            return {"ship_to_country": country}  # no option, no fee, no days
+        currency = params.get("target_currency", "USD")
+        fee = product.get("usd_shipping_fee", "0.00")
+        days = product.get("delivery_days", 10)
+        return {
+            "shipping_fee": self._convert(fee, currency),
+            "shipping_fee_currency": currency,
+            "free_shipping": Decimal(fee) == 0,
+            "min_delivery_days": days,
+            "max_delivery_days": days + SHIPPING_SPREAD_DAYS,
+            "ship_from_country": product.get("ship_from", "CN"),
+            "ship_to_country": country,
+        }
+
+    def sku_detail(self, params: dict[str, str]) -> dict[str, Any] | None:
+        """Every SKU (a product without ``skus`` has one, without attributes)."""
+        product = self._product(params)
+        if product is None:
+            return None
+        currency = params.get("target_currency", "USD")
+        skus = product.get("skus") or [{"sku_id": f"{product['product_id']}01"}]
+        wanted = {i for i in params.get("sku_ids", "").split(",") if i}
+        rendered = []
+        for sku in skus:
+            if wanted and sku["sku_id"] not in wanted:
+                continue
+            sale = sku.get("usd_sale_price", product["usd_sale_price"])
+            original = sku.get("usd_original_price", product.get("usd_original_price", sale))
+            attributes = sku.get("attributes", {})
+            record = {
+                "sku_id": sku["sku_id"],
+                "currency": currency,
+                "sale_price_with_tax": self._convert(sale, currency),
+                "price_with_tax": self._convert(original, currency),
+                "sku_properties": ";".join(f"{k}:{v}" for k, v in attributes.items()),
+                "sku_available_stock": sku.get("stock", 100),
+            }
+            if "Color" in attributes:
+                record["color"] = attributes["Color"]
+                record["sku_image_link"] = (
+                    f"{product['product_main_image_url'].removesuffix('.jpg')}"
+                    f"_{attributes['Color'].lower()}.jpg"
+                )
+            if "Size" in attributes:
+                record["size"] = attributes["Size"]
+            rendered.append(record)
+        if not rendered:
+            return None
+        return {
+            "ae_item_info": {"product_id": product["product_id"]},
+            "ae_item_sku_info": rendered,
+        }
+
+    def _product(self, params: dict[str, str]) -> dict[str, Any] | None:
+        wanted = params.get("product_id", "").strip()
+        return next((p for p in self.products if str(p["product_id"]) == wanted), None)
+
     def category_tree(self) -> dict[str, Any]:
         return {
             "total_result_count": len(self.categories),
@@ -231,7 +297,13 @@ class Catalog:
             for k, v in product.items()
             if not k.startswith("usd_")
             and k
-            not in ("ship_to", "delivery_days", "target_price_missing", "product_small_image_urls")
+            not in (
+                "ship_to",
+                "delivery_days",
+                "target_price_missing",
+                "product_small_image_urls",
+                "skus",
+            )
         }
         record["sale_price"] = product["usd_sale_price"]
         record["sale_price_currency"] = "USD"
@@ -290,6 +362,11 @@ def _commission(product: dict[str, Any]) -> Decimal:
 
 def _percent(value: object) -> Decimal:
     return Decimal(str(value or "0%").rstrip("%") or 0)
+
+
+def _sku_ids(product: dict[str, Any]) -> set[str]:
+    skus = product.get("skus") or [{"sku_id": f"{product['product_id']}01"}]
+    return {sku["sku_id"] for sku in skus}
 
 
 def _ships_to(product: dict[str, Any], country: str | None) -> bool:

@@ -45,6 +45,7 @@ from lib.cache import TTLCache
 
 if TYPE_CHECKING:
     from lib.aliexpress.category_models import Category
+    from lib.aliexpress.delivery_models import Shipping, VariantList
     from lib.aliexpress.link_models import AffiliateLink
     from lib.aliexpress.models import ProductDetail, ProductPage, SimilarPage
     from lib.aliexpress.order_models import OrderPage, OrderQuery
@@ -207,6 +208,34 @@ class AliExpressClient:
         # No total_record_count here: only is_finished says whether another page exists.
         finished = _flag(result.get("is_finished"))
         return SimilarPage(page=page, has_more=finished is False, products=products)
+
+    async def get_shipping(
+        self, product_id: str, sku_id: str | None, locale: Locale
+    ) -> Shipping | None:
+        """``aliexpress.affiliate.product.shipping.get``: fee and delivery days to one
+        country; ``None`` when AliExpress knows no such product (or SKU of it).
+
+        Shapes: lib/aliexpress/delivery_models.py (sources, verified vs inferred)."""
+        result = await self.call(
+            "aliexpress.affiliate.product.shipping.get",
+            {"product_id": product_id, "sku_id": sku_id, **locale.to_params()},
+        )
+        if not result:
+            return None
+        from lib.aliexpress.delivery_models import to_shipping
+
+        return to_shipping(result, product_id, sku_id, locale.ship_to, locale.currency)
+
+    async def get_variants(self, product_id: str, locale: Locale) -> VariantList:
+        """``aliexpress.affiliate.product.sku.detail.get``: every SKU of one product
+        with its attributes and price (an unknown product has none)."""
+        result = await self.call(
+            "aliexpress.affiliate.product.sku.detail.get",
+            {"product_id": product_id, "need_deliver_info": "No", **locale.to_params()},
+        )
+        from lib.aliexpress.delivery_models import to_variant_list
+
+        return to_variant_list(result, product_id, locale.ship_to)
 
     async def list_orders(self, query: OrderQuery, *, deadline: float | None = None) -> OrderPage:
         """``aliexpress.affiliate.order.list``: one page of the affiliate's orders.

@@ -9,9 +9,11 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from lib.aliexpress.delivery_models import Shipping, VariantList
 from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
 from lib.data_api import ClientDep, LinkResolverDep, SettingsDep, data_router
-from lib.operations import products
+from lib.operations import delivery, products
+from lib.operations.delivery import ShippingParams, ShippingQueryParams, VariantsParams
 from lib.operations.params import LocaleParams
 from lib.operations.products import (
     PRODUCT_ID_DESCRIPTION,
@@ -92,6 +94,50 @@ async def similar_products(
 ) -> SimilarPage:
     params = SimilarProductsParams(product_id=product_id, **query.model_dump())
     return await products.similar_products(client, settings, params)
+
+
+@router.get(
+    "/api/products/{product_id}/shipping",
+    operation_id="getShipping",
+    summary="Shipping fee and delivery time of one AliExpress product to a country",
+    description="Use when the shopper asks what shipping costs, whether it is free, or when "
+    "a product would arrive (e.g. 'how much is shipping to Germany?'). Give ship_to, and "
+    "sku_id for one variant from getVariants. ships=false means AliExpress does not deliver "
+    "it there (an answer, not an error). Days are estimates.",
+    response_model=Shipping,
+)
+async def get_shipping(
+    product_id: Annotated[
+        str, Path(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+    ],
+    client: ClientDep,
+    settings: SettingsDep,
+    query: Annotated[ShippingQueryParams, Query()],
+) -> Shipping:
+    params = ShippingParams(product_id=product_id, **query.model_dump())
+    return await delivery.get_shipping(client, settings, params)
+
+
+@router.get(
+    "/api/products/{product_id}/variants",
+    operation_id="getVariants",
+    summary="Variants (colour, size...) of one AliExpress product with each one's price",
+    description="Use when the shopper asks which colours, sizes or models a product comes "
+    "in, or what one combination costs (e.g. 'blue, size M'). options lists every "
+    "attribute and its values; each variant has its attributes, price, stock and sku_id "
+    "(pass it to getShipping).",
+    response_model=VariantList,
+)
+async def get_variants(
+    product_id: Annotated[
+        str, Path(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
+    ],
+    client: ClientDep,
+    settings: SettingsDep,
+    locale: LocaleQuery,
+) -> VariantList:
+    params = VariantsParams(product_id=product_id, **locale.locale_fields())
+    return await delivery.get_variants(client, settings, params)
 
 
 @router.get(
