@@ -36,6 +36,8 @@ INSTRUCTIONS = (
     "links with affiliate_links. For deals, sales and coupons use list_promotions, then "
     "promotion_products with a promotion's name; a product's promo_code is a coupon code for "
     "checkout. For 'more like this' use similar_products with a product_id. "
+    "For shipping cost and delivery time to a country use get_shipping; for colours, sizes "
+    "and each variant's price use get_variants. "
     "Set ship_to, currency and language to the user's country, "
     "currency and language. Always share affiliate_url with the user, never the plain url. "
     "Prices are decimal strings in the requested currency. A result with isError carries "

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from lib.aliexpress.category_models import CategoryList
 from lib.aliexpress.client import AliExpressClient
+from lib.aliexpress.delivery_models import Shipping, VariantList
 from lib.aliexpress.errors import AliExpressError
 from lib.aliexpress.link_models import LinkBatch
 from lib.aliexpress.models import ProductBatch, ProductPage, SimilarPage
@@ -36,7 +37,7 @@ from lib.aliexpress.promotion_models import PromotionList
 from lib.config import Settings, get_settings
 from lib.http.context import annotate, current_request_id
 from lib.http.errors import HTTPProblem, error_document
-from lib.operations import categories, links, products, promotions
+from lib.operations import categories, delivery, links, products, promotions
 from lib.operations.params import parse_params
 from lib.upstream import ClientProvider
 
@@ -169,6 +170,37 @@ def summarize_categories(listing: CategoryList) -> str:
 
 # -- the catalogue ---------------------------------------------------------------------
 
+
+def delivery_line(shipping: Shipping) -> str:
+    """ "Free shipping to DE · 7-12 days", "Shipping to DE 2.99 USD · 7-12 days"."""
+    if not shipping.ships:
+        return f"Product {shipping.product_id} does not ship to {shipping.ship_to}."
+    if shipping.free_shipping:
+        line = f"Free shipping to {shipping.ship_to}"
+    elif shipping.fee is not None:
+        fee = shipping.fee
+        line = f"Shipping to {shipping.ship_to} {fee.amount} {fee.currency or ''}".rstrip()
+    else:
+        line = f"Ships to {shipping.ship_to} (fee unknown)"
+    low, high = shipping.min_delivery_days, shipping.max_delivery_days
+    if low is not None and high is not None:
+        line += f" · {low}–{high} days" if low != high else f" · {low} days"
+    if shipping.ship_from:
+        line += f" (from {shipping.ship_from})"
+    return line
+
+
+def summarize_variants(listing: VariantList) -> str:
+    options = "; ".join(f"{o.name}: {', '.join(o.values)}" for o in listing.options)
+    lines = [f"{len(listing.variants)} variants" + (f" ({options})" if options else "")]
+    for variant in listing.variants[: TEXT_LINES * 3]:
+        name = " / ".join(a.value for a in variant.attributes) or "default"
+        price = f"{variant.price.amount} {variant.price.currency or ''}" if variant.price else "?"
+        sold_out = " (sold out)" if variant.available is False else ""
+        lines.append(f"- {name}: {price.rstrip()}{sold_out} [sku_id {variant.sku_id}]")
+    return "\n".join(lines)
+
+
 SEARCH_PRODUCTS = ToolDefinition(
     name="search_products",
     title="Search AliExpress products",
@@ -293,6 +325,38 @@ SIMILAR_PRODUCTS = ToolDefinition(
     summarize=summarize_similar,
 )
 
+GET_SHIPPING = ToolDefinition(
+    name="get_shipping",
+    title="Shipping fee and delivery time of an AliExpress product",
+    description=(
+        "What delivering one product to a country costs and how long it takes: use it for "
+        "'how much is shipping to Germany?' or 'when would it arrive?'. Pass product_id and "
+        "ship_to (e.g. 'DE'); sku_id (from get_variants) for one colour/size. ships=false "
+        "means AliExpress does not deliver it there: say so, it is not an error. Delivery days "
+        "are AliExpress's estimates; fee is in currency."
+    ),
+    params=delivery.ShippingParams,
+    output=Shipping,
+    operation=delivery.get_shipping,
+    summarize=lambda shipping: delivery_line(shipping),
+)
+
+GET_VARIANTS = ToolDefinition(
+    name="get_variants",
+    title="Variants (colour, size...) of an AliExpress product",
+    description=(
+        "Every variant (SKU) of one product with its attributes (colour, size, model...), "
+        "price and stock: use it for 'does it come in blue, size M, and what does that one "
+        "cost?'. options lists each attribute's values; find the variant whose attributes "
+        "match and quote its price; pass its sku_id to get_shipping for that variant's "
+        "shipping. available=false means sold out."
+    ),
+    params=delivery.VariantsParams,
+    output=VariantList,
+    operation=delivery.get_variants,
+    summarize=lambda listing: summarize_variants(listing),
+)
+
 TOOLS: tuple[ToolDefinition, ...] = (
     SEARCH_PRODUCTS,
     HOT_PRODUCTS,
@@ -302,4 +366,6 @@ TOOLS: tuple[ToolDefinition, ...] = (
     LIST_PROMOTIONS,
     PROMOTION_PRODUCTS,
     SIMILAR_PRODUCTS,
+    GET_SHIPPING,
+    GET_VARIANTS,
 )

@@ -100,10 +100,9 @@ async def similar_products(
     "/api/products/{product_id}/shipping",
     operation_id="getShipping",
     summary="Shipping fee and delivery time of one AliExpress product to a country",
-    description="Use when the shopper asks what shipping costs, whether it is free, or when "
-    "a product would arrive (e.g. 'how much is shipping to Germany?'). Give ship_to, and "
-    "sku_id for one variant from getVariants. ships=false means AliExpress does not deliver "
-    "it there (an answer, not an error). Days are estimates.",
+    description="Use when asked what shipping costs or when a product would arrive "
+    "('how much is shipping to Germany?'). Give ship_to; sku_id (from getVariants) for one "
+    "variant. ships=false: AliExpress does not deliver there (an answer, not an error).",
     response_model=Shipping,
 )
 async def get_shipping(

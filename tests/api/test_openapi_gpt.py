@@ -23,6 +23,8 @@ GPT_OPERATIONS = {
     "listPromotions",
     "listPromotionProducts",
     "listSimilarProducts",
+    "getShipping",
+    "getVariants",
 }
 
 

@@ -66,6 +66,8 @@ async def test_each_test_prompt_finds_demo_data(call: Caller, prompt: str, calls
         path = OPERATIONS[operation]
         for name in re.findall(r"{(\w+)}", path):  # a path parameter, e.g. {product_id}
             path = path.replace("{" + name + "}", params.pop(name))
+        # want_<attribute>=<value>: a variant the prompt asks for (checked, not sent).
+        wanted = {params.pop(k) for k in list(params) if k.startswith("want_")}
         response = await call(function, path, params=params)
         assert response.status_code == 200, (operation, params, response.text)
         body = response.json()
@@ -91,6 +93,14 @@ async def test_each_test_prompt_finds_demo_data(call: Caller, prompt: str, calls
             if params.get("sort") == "price_asc":
                 prices = [Decimal(p["price"]["amount"]) for p in body["products"]]
                 assert prices == sorted(prices)
+        elif operation == "getShipping":
+            assert body["ships"] and body["fee"] and body["max_delivery_days"], body
+        elif operation == "getVariants":
+            assert body["variants"] and body["options"], body
+            assert any(wanted <= {a["value"] for a in v["attributes"]} for v in body["variants"]), (
+                wanted,
+                body["options"],
+            )
         elif operation == "listSimilarProducts":
             assert body["products"], f"{prompt!r}: {operation} {params} found nothing"
         else:

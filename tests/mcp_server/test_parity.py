@@ -16,6 +16,7 @@ from tests.mcp_server.conftest import tool_error
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("configured")]
 
+CASE = "1005006107718769"  # ships to six countries, paid shipping, SKUs
 ITEM = "https://www.aliexpress.com/item/{id}.html"
 
 
@@ -72,6 +73,24 @@ def cases(gateway: FakeGateway) -> list[tuple[str, dict, str, str]]:
             "products",
             "/api/products/1005000000000002/similar",
         ),
+        (
+            "get_shipping",
+            {"product_id": similar, "ship_to": "de", "currency": "EUR"},
+            "products",
+            f"/api/products/{similar}/shipping?ship_to=de&currency=EUR",
+        ),
+        (
+            "get_shipping",
+            {"product_id": similar, "ship_to": "JP", "sku_id": "120000771876902"},
+            "products",
+            f"/api/products/{similar}/shipping?ship_to=JP&sku_id=120000771876902",
+        ),
+        (
+            "get_variants",
+            {"product_id": "1005006159840274", "ship_to": "DE"},
+            "products",
+            "/api/products/1005006159840274/variants?ship_to=DE",
+        ),
     ]
 
 
@@ -126,3 +145,22 @@ async def test_a_bad_request_is_the_same_error_both_ways(
     assert (error["code"], rest["code"]) == ("invalid_request", "invalid_request")
     # The same rule fired: the messages agree once the parameter's REST spelling is used.
     assert error["message"].replace("'urls'", "'url'") == rest["message"]
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "path"),
+    [
+        ("get_shipping", {"product_id": CASE, "ship_to": "ZZ"}, "shipping?ship_to=ZZ"),
+        ("get_shipping", {"product_id": CASE, "sku_id": "-1"}, "shipping?sku_id=-1"),
+        ("get_variants", {"product_id": CASE, "ship_to": "1"}, "variants?ship_to=1"),
+    ],
+)
+async def test_bad_delivery_arguments_are_invalid_both_ways(
+    session_for, call, tool: str, arguments: dict, path: str
+) -> None:
+    async with session_for() as (session, _):
+        error = tool_error(await session.call_tool(tool, arguments))
+    rest = (await call("products", f"/api/products/{CASE}/{path}")).json()["error"]
+    assert (error["code"], rest["code"]) == ("invalid_request", "invalid_request")
+    name = path.split("?")[1].split("=")[0]
+    assert f"'{name}'" in error["message"] and f"'{name}'" in rest["message"]

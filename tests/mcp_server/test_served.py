@@ -46,6 +46,8 @@ def every_tool_call() -> dict[str, dict]:
         "list_promotions": {},
         "promotion_products": {"name": "weeklydeals", "page_size": 2},
         "similar_products": {"product_id": first},
+        "get_shipping": {"product_id": first, "ship_to": "DE"},
+        "get_variants": {"product_id": first},
     }
 
 

@@ -21,6 +21,8 @@ TOOL_NAMES = {
     "list_promotions",
     "promotion_products",
     "similar_products",
+    "get_shipping",
+    "get_variants",
 }
 PRODUCT_URL = "https://www.aliexpress.com/item/{id}.html"
 SIMILAR_TO = "1005006107718769"  # a phone case with a promo code in the fake catalog
@@ -69,6 +71,8 @@ async def test_every_tool_answers_with_structured_content_and_text(
         "list_promotions": {},
         "promotion_products": {"name": "Best Seller", "page_size": 50},
         "similar_products": {"product_id": SIMILAR_TO, "currency": "EUR"},
+        "get_shipping": {"product_id": SIMILAR_TO, "ship_to": "DE", "currency": "EUR"},
+        "get_variants": {"product_id": "1005006159840274", "ship_to": "DE"},
     }
     async with session_for() as (session, _):
         schemas = {tool.name: tool.output_schema for tool in (await session.list_tools()).tools}
@@ -89,6 +93,10 @@ async def test_every_tool_answers_with_structured_content_and_text(
     assert batch["not_found"] == ["1005000000000002"]
     assert results["affiliate_links"].structured_content["links"][0]["affiliate_url"]
     assert results["list_categories"].structured_content["categories"]
+    assert results["get_shipping"].content[0].text.startswith("Shipping to DE 2.75 EUR · ")
+    variants = results["get_variants"].content[0].text
+    assert "Color: Black, Blue, Pink; Size: S, M, L" in variants
+    assert "- Blue / M: 75.65 USD [sku_id 120005984027405]" in variants
 
 
 async def test_list_arguments_sent_as_one_string_still_work(
@@ -121,6 +129,9 @@ async def test_list_arguments_sent_as_one_string_still_work(
         ("similar_products", {}, "product_id"),
         ("similar_products", {"product_id": "12ab"}, "product_id"),
         ("similar_products", {"product_id": SIMILAR_TO, "page": 0}, "page"),
+        ("get_shipping", {"product_id": SIMILAR_TO, "ship_to": "ZZ"}, "ship_to"),
+        ("get_shipping", {"product_id": SIMILAR_TO, "sku_id": "1.5"}, "sku_id"),
+        ("get_variants", {}, "product_id"),
     ],
 )
 async def test_bad_arguments_are_tool_errors_naming_the_argument(
