@@ -317,6 +317,13 @@ class Catalog:
             record["target_original_price_currency"] = currency
         if "product_small_image_urls" in product:
             record["product_small_image_urls"] = {"string": product["product_small_image_urls"]}
+        if "delivery_days" in product:  # Product.go: ship_to_days is a string
+            record["ship_to_days"] = str(product["delivery_days"])
+        if "usd_app_sale_price" in product:
+            record["app_sale_price"] = product["usd_app_sale_price"]
+            record["app_sale_price_currency"] = "USD"
+            record["target_app_sale_price"] = self._convert(product["usd_app_sale_price"], currency)
+            record["target_app_sale_price_currency"] = currency
         if params.get("tracking_id"):
             record["promotion_link"] = promotion_link(
                 product["product_detail_url"], params["tracking_id"]
@@ -344,6 +351,9 @@ class Catalog:
         if "max_sale_price" in params and cents > _int_param(params, "max_sale_price", 0):
             return False
         if not _ships_to(product, params.get("ship_to_country")):
+            return False
+        platform = params.get("platform_product_type", "ALL")
+        if platform not in ("ALL", product.get("platform_product_type", "PLAZA")):
             return False
         days = params.get("delivery_days")
         return not (

@@ -6,9 +6,18 @@ where upstream said nothing. A record is the dict the platform sent, read field 
 field through :mod:`lib.aliexpress.values`. Promotions, categories, links and
 orders have their shapes in modules of their own, so a function builds only the
 model classes it answers with (each costs cold-start time).
+
+Two fields come from bububa/opentaobao ``model/aecreatives/Product.go`` (generated from
+the platform's API metadata; not verified against the live gateway):
+``target_app_sale_price`` (+ ``_currency``, "the app-only price in the target currency",
+falling back to ``app_sale_price``) and ``ship_to_days`` ("reachable countries and arrival
+time", a string). That model does not say how ``ship_to_days`` is written: INFERRED here
+that it carries the days as a number (``"7"``) or one number in words (``"7 days"``);
+anything else, and more than a year, is ``null``.
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +34,10 @@ from lib.aliexpress.values import (
 )
 
 log = logging.getLogger(__name__)
+
+MAX_DELIVERY_DAYS = 365  # more than a year is no delivery estimate
+# One run of ASCII digits, 1-4 long, and no sign or range ("7", "7 days"; not "-3", "7-12").
+_ONE_NUMBER = re.compile(r"[^0-9-]*([0-9]{1,4})[^0-9-]*")
 
 
 class Shop(BaseModel):
@@ -68,6 +81,15 @@ class Product(BaseModel):
     commission_rate_percent: float | None
     promo_code: PromoCode | None = Field(
         description="A coupon code for this product, when AliExpress offers one."
+    )
+    app_price: Money | None = Field(
+        default=None,
+        description="Price when bought in the AliExpress mobile app, when AliExpress "
+        "offers an app-only price.",
+    )
+    delivery_days: int | None = Field(
+        default=None,
+        description="Estimated days to deliver to ship_to, when AliExpress says.",
     )
 
 
@@ -167,7 +189,17 @@ def _product_fields(record: Mapping[str, object]) -> dict[str, Any] | None:
         "category": category,
         "commission_rate_percent": percent_to_float(field("commission_rate")),
         "promo_code": to_promo_code(record.get("promo_code_info")),
+        "app_price": _money(field("target_app_sale_price"), field("target_app_sale_price_currency"))
+        or _money(field("app_sale_price"), field("app_sale_price_currency")),
+        "delivery_days": ship_to_days(field("ship_to_days")),
     }
+
+
+def ship_to_days(value: str | None) -> int | None:
+    """``ship_to_days`` -> days (``"7"``, ``"7 days"`` -> 7); unreadable or absurd -> ``None``."""
+    found = _ONE_NUMBER.fullmatch(value[:100]) if value else None
+    days = int(found.group(1)) if found else None
+    return days if days is not None and days <= MAX_DELIVERY_DAYS else None
 
 
 def to_promo_code(value: object) -> PromoCode | None:

@@ -15,6 +15,9 @@ CURRENCIES = tuple(
 )
 LANGUAGES = tuple("EN RU PT ES FR ID IT TH JA AR VI TR DE HE KO NL PL MX CL IW IN".split())
 DELIVERY_DAYS = (3, 5, 7, 10)
+# product.query's platform_product_type (bububa/opentaobao
+# model/aecreatives/AliexpressAffiliateProductQueryAPIRequest.go).
+PLATFORM_PRODUCT_TYPES = ("ALL", "PLAZA", "TMALL")
 # The 249 assigned ISO 3166-1 alpha-2 codes (as listed by tzdata's iso3166.tab).
 COUNTRIES = frozenset(
     """

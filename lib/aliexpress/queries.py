@@ -57,6 +57,7 @@ class ProductQuery(NamedTuple):
     page: int = 1
     page_size: int = 10
     max_delivery_days: int | None = None
+    platform_product_type: str | None = None  # ALL, PLAZA or TMALL; None sends nothing
     locale: Locale = Locale()
 
     def to_params(self) -> dict[str, object]:
@@ -74,6 +75,7 @@ class ProductQuery(NamedTuple):
             "page_no": self.page,
             "page_size": self.page_size,
             "delivery_days": self.max_delivery_days,
+            "platform_product_type": self.platform_product_type,
             **self.locale.to_params(),
         }
 

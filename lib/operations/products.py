@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
-from lib.aliexpress.platform import DELIVERY_DAYS
+from lib.aliexpress.platform import DELIVERY_DAYS, PLATFORM_PRODUCT_TYPES
 from lib.aliexpress.product_refs import PRODUCT_ID_PATTERN as _PRODUCT_ID
 from lib.aliexpress.product_refs import parse_product_ref, unknown_product_message
 from lib.aliexpress.queries import ProductQuery, Sort
@@ -78,6 +78,13 @@ class ProductFilters(BaseModel):
         description="Only products delivered within this many days (3, 5, 7 or 10).",
         json_schema_extra={"enum": list(DELIVERY_DAYS)},
     )
+    # str, not a Literal: case-insensitive like the codes ("tmall"); the enum is for readers.
+    platform_product_type: str | None = Field(
+        default=None,
+        description="Which AliExpress marketplace: ALL (default), PLAZA (the main "
+        "marketplace) or TMALL (Tmall brand stores).",
+        json_schema_extra={"enum": list(PLATFORM_PRODUCT_TYPES)},
+    )
 
 
 class ProductSearchParams(LocaleParams, ProductFilters):
@@ -143,6 +150,11 @@ def product_query(params: ProductSearchParams, settings: Settings) -> ProductQue
     days = params.max_delivery_days
     if days is not None and days not in DELIVERY_DAYS:
         raise InvalidParameter("max_delivery_days", "must be one of 3, 5, 7 or 10.")
+    platform = params.platform_product_type
+    if platform is not None:
+        platform = platform.strip().upper()
+        if platform not in PLATFORM_PRODUCT_TYPES:
+            raise InvalidParameter("platform_product_type", "must be one of ALL, PLAZA or TMALL.")
     # str() first: a float's binary expansion is not the amount the caller typed.
     low = Decimal(str(params.min_price)) if params.min_price is not None else None
     high = Decimal(str(params.max_price)) if params.max_price is not None else None
@@ -157,6 +169,7 @@ def product_query(params: ProductSearchParams, settings: Settings) -> ProductQue
         page=params.page,
         page_size=params.page_size,
         max_delivery_days=days,
+        platform_product_type=platform,
         locale=params.locale(settings),
     )
 

@@ -226,6 +226,8 @@ def test_full_record_to_contract_product() -> None:
         "category": {"id": "380230", "name": "Cases"},
         "commission_rate_percent": 7.0,
         "promo_code": None,
+        "app_price": None,
+        "delivery_days": None,
     }
 
 

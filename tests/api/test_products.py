@@ -27,6 +27,8 @@ PRODUCT_KEYS = {
     "category",
     "commission_rate_percent",
     "promo_code",
+    "app_price",
+    "delivery_days",
 }
 
 
@@ -371,3 +373,30 @@ async def test_the_similar_route_leaves_the_product_route_alone(call: Caller) ->
     detail = await call("products", f"/api/products/{SIMILAR_TO}")
     assert detail.status_code == 200 and detail.json()["id"] == SIMILAR_TO
     assert_error(await call("products", f"/api/products/{SIMILAR_TO}/other"), 404, "not_found")
+
+
+async def test_search_filters_by_platform_product_type(call: Caller, gateway: FakeGateway) -> None:
+    response = await call("products", "/api/products/search?q=a&platform_product_type=tmall")
+    assert response.status_code == 200, response.text
+    assert gateway.calls[-1]["platform_product_type"] == "TMALL"
+    found = {p["id"] for p in response.json()["products"]}
+    assert found == {"1005006116831171", "1005006136497315"}  # the catalog's Tmall stores
+
+
+async def test_bad_platform_product_type_is_named(call: Caller) -> None:
+    error = assert_error(
+        await call("products", "/api/products/search?q=a&platform_product_type=EBAY"),
+        422,
+        "invalid_request",
+    )
+    assert "'platform_product_type'" in error["message"] and "TMALL" in error["message"]
+
+
+async def test_products_carry_delivery_days_and_app_price(call: Caller) -> None:
+    response = await call("products", "/api/products/1005006100402689?currency=EUR")
+    product = response.json()
+    assert product["delivery_days"] == 7
+    assert product["app_price"]["currency"] == "EUR"
+    assert Decimal(product["app_price"]["amount"]) < Decimal(product["price"]["amount"])
+    plain = (await call("products", "/api/products/1005006106755911")).json()
+    assert (plain["app_price"], plain["delivery_days"]) == (None, 15)
