@@ -51,6 +51,8 @@ ROUTES = {
     "promotions": ("promotions", "/api/promotions"),
     "promotion_products": ("promotions", "/api/promotions/products?name=Hot+Product"),
     "similar": ("products", "/api/products/{id}/similar"),
+    "shipping": ("products", "/api/products/{id}/shipping?ship_to=DE"),
+    "variants": ("products", "/api/products/{id}/variants?ship_to=DE"),
     "orders": ("orders", "/api/orders?start=2026-11-01&end=2026-11-28"),
     "orders_summary": ("orders", "/api/orders/summary?start=2026-09-01&end=2026-11-28"),
 }
@@ -83,8 +85,10 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     Fault.INVALID_APP_KEY: (502, "upstream_error"),
     CONNECTION_REFUSED: (502, "upstream_error"),
 }
-# "No result" is not an error: empty lists, except one unknown product.
-EMPTY_EXPECTED = {route: (200, None) for route in ROUTES} | {"product": (404, "not_found")}
+# "No result" is not an error: empty lists, except where one product was asked about.
+EMPTY_EXPECTED = {route: (200, None) for route in ROUTES} | {
+    route: (404, "not_found") for route in ("product", "shipping", "variants")
+}
 
 
 @dataclass(frozen=True)
