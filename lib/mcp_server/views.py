@@ -21,10 +21,12 @@ from mcp.server.apps import Apps
 from mcp.server.mcpserver.resources import FunctionResource
 
 from lib import product_view
+from lib.aliexpress.delivery_models import Shipping, VariantList
 from lib.aliexpress.models import ProductBatch, ProductPage, SimilarPage
 from lib.mcp_server.tools import ToolDefinition
 
-PRODUCT_ANSWERS = (ProductPage, ProductBatch, SimilarPage)
+# Shipping and variants are drawn too: a delivery line, a variant picker.
+PRODUCT_ANSWERS = (ProductPage, ProductBatch, SimilarPage, Shipping, VariantList)
 
 
 def shows_products(tool: ToolDefinition) -> bool:

@@ -140,6 +140,34 @@
     return box;
   }
 
+  /* A Shipping answer (get_shipping) -> "Free shipping to DE · 7–12 days",
+     "Shipping to DE €2.75 · 7–12 days" or "Does not ship to JP"; null when nothing is known. */
+  function deliveryLine(shipping, locale) {
+    if (!shipping || typeof shipping.ships !== "boolean") return null;
+    var to = shipping.ship_to || "";
+    if (!shipping.ships) return "Does not ship to " + to;
+    var fee = formatMoney(shipping.fee, locale);
+    var line = shipping.free_shipping ? "Free shipping to " + to
+      : fee ? "Shipping to " + to + " " + fee : "Ships to " + to;
+    var low = shipping.min_delivery_days, high = shipping.max_delivery_days;
+    if (typeof low === "number" && typeof high === "number") {
+      line += " · " + (low === high ? low : low + "–" + high) + " days";
+    }
+    return line;
+  }
+
+  /* The card's delivery line: a product's attached shipping answer, else its days. */
+  function delivery(product, locale) {
+    var line = deliveryLine(product.shipping, locale);
+    if (!line && typeof product.delivery_days === "number") {
+      line = "Delivery in about " + product.delivery_days + " days";
+    }
+    if (!line) return null;
+    var row = el("div", "pc-delivery", line);
+    if (product.shipping && product.shipping.ships === false) row.setAttribute("data-no-shipping", "");
+    return row;
+  }
+
   function action(product, onOpen) {
     var href = httpUrl(product.affiliate_url) || httpUrl(product.url);
     if (!href) return null;
@@ -173,6 +201,8 @@
     body.appendChild(price(product, locale));
     var numbers = stats(product, locale);
     if (numbers) body.appendChild(numbers);
+    var shipping = delivery(product, locale);
+    if (shipping) body.appendChild(shipping);
     if (product.shop && product.shop.name) body.appendChild(el("div", "pc-shop", "Sold by " + product.shop.name));
     var code = promo(product.promo_code, options.copy || copyText);
     if (code) body.appendChild(code);
@@ -224,7 +254,63 @@
     return ul;
   }
 
+  /* get_variants' answer -> a picker: one <select> per attribute; the matching SKU's
+     price, stock and ID below it. Values no SKU combines with the others still show,
+     and an unmatched choice says so rather than showing a wrong price. */
+  function variantPicker(listing, options) {
+    options = options || {};
+    var locale = options.locale;
+    var box = el("section", "pc-variants");
+    box.setAttribute("aria-label", "Choose a variant");
+    var variants = Array.isArray(listing.variants) ? listing.variants : [];
+    var attrs = Array.isArray(listing.options) ? listing.options : [];
+    var chosen = {};
+    var result = el("div", "pc-variant-result");
+    result.setAttribute("role", "status");
+    function valueOf(variant, name) {
+      var found = (variant.attributes || []).filter(function (a) { return a.name === name; })[0];
+      return found ? found.value : null;
+    }
+    function update() {
+      var match = variants.filter(function (variant) {
+        return attrs.every(function (option) { return valueOf(variant, option.name) === chosen[option.name]; });
+      })[0];
+      result.replaceChildren();
+      if (!match) {
+        result.appendChild(el("span", "pc-variant-none", "This combination is not offered"));
+        return;
+      }
+      result.setAttribute("data-sku-id", match.sku_id);
+      result.appendChild(el("span", "pc-now", formatMoney(match.price, locale) || "Price not available"));
+      var was = formatMoney(match.original_price, locale);
+      if (was && was !== formatMoney(match.price, locale)) result.appendChild(el("s", "pc-was", was));
+      if (match.available === false) result.appendChild(el("span", "pc-soldout", "Sold out"));
+      else if (typeof match.stock === "number") result.appendChild(el("span", "pc-stock", match.stock + " in stock"));
+    }
+    attrs.forEach(function (option) {
+      var label = el("label", "pc-variant-option");
+      label.appendChild(el("span", null, option.name));
+      var select = el("select");
+      select.name = option.name;
+      (option.values || []).forEach(function (value) {
+        var item = el("option", null, value);
+        item.value = value;
+        select.appendChild(item);
+      });
+      chosen[option.name] = (option.values || [])[0];
+      select.addEventListener("change", function () { chosen[option.name] = select.value; update(); });
+      label.appendChild(select);
+      box.appendChild(label);
+    });
+    if (!attrs.length) box.appendChild(el("p", "pc-variant-single", "One variant only"));
+    box.appendChild(result);
+    update();
+    return box;
+  }
+
   window.ProductCards = {
+    deliveryLine: deliveryLine,
+    variantPicker: variantPicker,
     card: card,
     list: list,
     state: state,

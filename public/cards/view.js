@@ -105,6 +105,17 @@
       return;
     }
     var data = result.structuredContent;
+    if (data && Array.isArray(data.variants)) {  // get_variants
+      show(ProductCards.variantPicker(data, { locale: context.locale }));
+      return;
+    }
+    if (data && typeof data.ships === "boolean") {  // get_shipping
+      var line = document.createElement("p");
+      line.className = "pc-delivery view-delivery";
+      line.textContent = ProductCards.deliveryLine(data, context.locale);
+      show(line);
+      return;
+    }
     if (!data || !Array.isArray(data.products)) {
       show(ProductCards.state("error", "No product data in this result", errorText(result)));
       return;

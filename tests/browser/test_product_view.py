@@ -211,3 +211,38 @@ def test_get_products_result_names_what_was_not_found(page, view, demo_server) -
         frame.locator(".view-summary").inner_text()
         == "1 product \u00b7 not found: 1005000000000001"
     )
+
+
+def call_tool(server: str, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return mcp_request(server, "tools/call", {"name": name, "arguments": arguments})
+
+
+def test_shipping_result_is_one_delivery_line(page, view, demo_server) -> None:
+    arguments = {"product_id": "1005006107718769", "ship_to": "DE"}
+    result = call_tool(demo_server, "get_shipping", arguments)
+    frame = open_view(page, view_scenario(view, result, arguments))
+    line = frame.locator(".view-delivery")
+    line.wait_for()
+    assert line.inner_text() == "Shipping to DE $2.99 \u00b7 7\u201312 days"
+    arguments = {"product_id": "1005006107718769", "ship_to": "JP"}
+    result = call_tool(demo_server, "get_shipping", arguments)
+    frame = open_view(page, view_scenario(view, result, arguments))
+    expect(frame.locator(".view-delivery")).to_have_text("Does not ship to JP")
+
+
+def test_variant_picker_shows_the_chosen_skus_price(page, view, demo_server) -> None:
+    arguments = {"product_id": "1005006159840274", "ship_to": "DE"}
+    result = call_tool(demo_server, "get_variants", arguments)
+    frame = open_view(page, view_scenario(view, result, arguments))
+    picker = frame.locator(".pc-variants")
+    picker.wait_for()
+    assert picker.locator("select").count() == 2
+    chosen = frame.locator(".pc-variant-result")
+    expect(chosen.locator(".pc-now")).to_have_text("$73.65")  # Black, S: the first SKU
+    picker.locator("select[name=Color]").select_option("Blue")
+    picker.locator("select[name=Size]").select_option("M")
+    expect(chosen.locator(".pc-now")).to_have_text("$75.65")
+    assert chosen.get_attribute("data-sku-id") == "120005984027405"
+    picker.locator("select[name=Color]").select_option("Pink")
+    picker.locator("select[name=Size]").select_option("L")
+    expect(chosen.locator(".pc-soldout")).to_have_text("Sold out")

@@ -20,6 +20,8 @@ PRODUCT_TOOLS = {
     "get_products",
     "promotion_products",
     "similar_products",
+    "get_shipping",  # a delivery line
+    "get_variants",  # a variant picker
 }
 
 
