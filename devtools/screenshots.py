@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = (360, 1280)
 QUERY = "phone case"
+VARIANTS_PRODUCT = "1005006159840274"  # the demo fitness tracker: colour x size
 
 
 def shoot(page, name: str) -> None:
@@ -45,6 +46,10 @@ def main() -> None:
         products = result["structuredContent"]["products"]
         if not any(product.get("promo_code") for product in products):
             products[0]["promo_code"] = SAMPLE_PROMO_CODE  # see SAMPLE_PROMO_CODE
+        variants_arguments = {"product_id": VARIANTS_PRODUCT, "ship_to": "DE"}
+        variants = mcp_request(
+            base, "tools/call", {"name": "get_variants", "arguments": variants_arguments}
+        )
         for width in WIDTHS:
             context = browser.new_context(viewport={"width": width, "height": 560})
             keep_offline(context)
@@ -70,6 +75,19 @@ def main() -> None:
                 wait_for_photos(open_view(view, scenario))
                 view.wait_for_timeout(300)  # the host resizes the frame to the view's height
                 shoot(view, f"view-{width}.png" if theme == "light" else f"view-{width}-dark.png")
+            view = context.new_page()
+            scenario = view_scenario(
+                view_document,
+                variants,
+                variants_arguments,
+                prompt="Does it come in blue, size M, and what does that one cost?",
+                reply="It does; pick a colour and size:",
+            )
+            frame = open_view(view, scenario)
+            frame.locator(".pc-variants select[name=Color]").select_option("Blue")
+            frame.locator(".pc-variants select[name=Size]").select_option("M")
+            view.wait_for_timeout(300)
+            shoot(view, f"variants-{width}.png")
             context.close()
 
 
