@@ -43,6 +43,7 @@ ERROR_SCHEMA = {
                     "enum": [
                         "invalid_request",
                         "unauthorized",
+                        "permission_required",
                         "not_found",
                         "rate_limited",
                         "upstream_error",
@@ -61,7 +62,8 @@ ERROR_SCHEMA = {
     "required": ["error"],
 }
 ERROR_RESPONSE = {
-    "description": "Error: 422 bad parameter (message names it), 401 bad key, 404 not found, "
+    "description": "Error: 422 bad parameter (message names it), 401 bad key, 403 "
+    "permission_required (the owner must apply to AliExpress; do not retry), 404 not found, "
     "429 rate limited (retry later), 502/504 AliExpress failed, 503 not configured.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }

@@ -402,7 +402,7 @@ def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]
     if not isinstance(document, dict):
         raise BadResponseError("AliExpress answered with an unexpected JSON shape.")
     if "error_response" in document:
-        raise _api_error(document["error_response"])
+        raise _api_error(document["error_response"], method)
     envelope = document.get(method.replace(".", "_") + "_response")
     if not isinstance(envelope, dict) or not isinstance(envelope.get("resp_result"), dict):
         raise BadResponseError(f"AliExpress answered without the {method} envelope.")
@@ -423,7 +423,7 @@ def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]
     return result
 
 
-def _api_error(error: object) -> AliExpressAPIError:
+def _api_error(error: object, method: str = "") -> AliExpressAPIError:
     if not isinstance(error, dict):
         return AliExpressAPIError("unknown", "malformed error envelope")
     code = str(error.get("code", "unknown"))
@@ -432,6 +432,14 @@ def _api_error(error: object) -> AliExpressAPIError:
     request_id = _opt_str(error.get("request_id"))
     if "ApiCallLimit" in (code, sub_code) or "frequency" in message.lower():
         return RateLimitedError(sub_code or code, message, request_id, ban_seconds(message))
+    from lib.aliexpress.permissions import (
+        ADVANCED_METHODS,
+        PermissionRequiredError,
+        is_permission_error,
+    )
+
+    if method in ADVANCED_METHODS and is_permission_error(code, sub_code):
+        return PermissionRequiredError(method, sub_code or code, message, request_id)
     return AliExpressAPIError(sub_code or code, message, request_id)
 
 

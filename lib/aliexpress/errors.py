@@ -10,7 +10,9 @@
     │   └── UpstreamHTTPError        502 upstream_error    5xx / unexpected status
     ├── BadResponseError             502 upstream_error    HTML, malformed JSON, wrong envelope
     ├── AliExpressAPIError           502 upstream_error    error envelope / resp_code != 200
-    │   └── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    │   ├── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
+    │   └── PermissionRequiredError  403 permission_required  an Advanced API method the
+    │                                                         app is not granted (permissions)
     └── ShortLinkError (shortlinks)  422 / 502             a short link leads to no product
 
 Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are

@@ -5,7 +5,10 @@ lightest function and answers even when nothing else can.
 configuration is present (as booleans), what is missing, which values are unusable
 (``problems``) and which leave a feature off (``warnings``). ``?deep=1`` - behind
 the API key when one is set - makes one cheap signed upstream call and reports
-whether credentials and signing work, and how long it took.
+whether credentials and signing work, and how long it took; then, when that call
+worked, ``advanced_api`` says which Advanced API methods (shipping, SKU detail, hot
+products, smartmatch) the app may call - each probed at most once per instance
+(lib/aliexpress/permissions.py).
 """
 
 from __future__ import annotations
@@ -53,14 +56,23 @@ async def deep_check(settings: Settings) -> dict[str, Any]:
         client = client_from_settings(settings, deadline=DEEP_CHECK_DEADLINE)
     except AliExpressError as error:
         return _failure(error.code, error.message, None)
+    from lib.aliexpress.permissions import advanced_api_access
+
     started = time.perf_counter()
     try:
         await client.call(DEEP_CHECK_METHOD, {})
+        latency_ms = _elapsed_ms(started)
+        advanced = await advanced_api_access(client)
     except AliExpressError as error:
         return _failure(error.code, error.message, _elapsed_ms(started))
     finally:
         await client.aclose()
-    return {"ok": True, "method": DEEP_CHECK_METHOD, "latency_ms": _elapsed_ms(started)}
+    return {
+        "ok": True,
+        "method": DEEP_CHECK_METHOD,
+        "latency_ms": latency_ms,
+        "advanced_api": advanced,
+    }
 
 
 def _failure(code: str, message: str, latency_ms: float | None) -> dict[str, Any]:
