@@ -50,6 +50,8 @@ def test_search_shows_the_same_cards_as_the_api(page, demo_server) -> None:
     first = answer["products"][0]
     assert cards.first.locator(".pc-title").inner_text() == first["title"]
     assert cards.first.locator(".pc-now").inner_text() == f"${first['price']['amount']}"
+    days = first["delivery_days"]  # the search's ship_to_days
+    assert cards.first.locator(".pc-delivery").inner_text() == f"Delivery in about {days} days"
     link = cards.first.locator("a.pc-action")
     assert link.get_attribute("href") == first["affiliate_url"]
     assert link.get_attribute("rel") == "noopener sponsored"
