@@ -234,7 +234,10 @@ class Catalog:
             if wanted and sku["sku_id"] not in wanted:
                 continue
             sale = sku.get("usd_sale_price", product["usd_sale_price"])
-            original = sku.get("usd_original_price", product.get("usd_original_price", sale))
+            # A SKU priced apart keeps the product's discount: never an original below its price.
+            markdown = Decimal(product.get("usd_original_price", product["usd_sale_price"]))
+            markdown -= Decimal(product["usd_sale_price"])
+            original = sku.get("usd_original_price", str(Decimal(sale) + max(markdown, Decimal(0))))
             attributes = sku.get("attributes", {})
             record = {
                 "sku_id": sku["sku_id"],

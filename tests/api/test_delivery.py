@@ -141,3 +141,14 @@ async def test_upstream_faults(
     gateway.faults.clear()
     response = await call("products", f"/api/products/{TRACKER}/shipping?ship_to=DE")
     assert response.status_code == 200  # the failure was not cached
+
+
+@pytest.mark.usefixtures("configured")
+async def test_no_variant_costs_more_than_its_original_price(call: Caller) -> None:
+    from decimal import Decimal
+
+    for product_id in (TRACKER, CASE):
+        body = (await call("products", f"/api/products/{product_id}/variants")).json()
+        for variant in body["variants"]:
+            price, original = variant["price"], variant["original_price"]
+            assert Decimal(price["amount"]) <= Decimal(original["amount"]), variant
