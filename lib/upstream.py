@@ -14,7 +14,7 @@ from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
-from lib.cache import TTLCache
+from lib.cache import ResponseCache, TTLCache
 from lib.config import Settings
 from lib.http.context import annotate
 
@@ -45,6 +45,22 @@ def log_upstream_call(call: UpstreamCall) -> None:
     )
 
 
+# The owner's answers: cached in this instance only, never in a store others read.
+PRIVATE_METHODS = frozenset({"aliexpress.affiliate.order.list"})
+
+
+def response_cache(settings: Settings) -> ResponseCache:
+    """In-process, or shared through Redis when ``REDIS_URL`` is set (imported only then)."""
+    if settings.shared_redis_url is None:
+        return TTLCache()
+    from lib.shared.cache import SharedCache
+    from lib.shared.redis_link import shared_link
+
+    link = shared_link(settings)
+    assert link is not None
+    return SharedCache(link, private=PRIVATE_METHODS)
+
+
 class ClientProvider:
     """One pooled client per instance, made on first use.
 
@@ -65,7 +81,7 @@ class ClientProvider:
             settings,
             on_call=log_upstream_call,
             transport=self.transport,
-            cache=TTLCache(),
+            cache=response_cache(settings),
             **self.client_options,
         )
         self._slot = (loop, settings, client)

@@ -41,7 +41,7 @@ from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.aliexpress.values import converted, records, text, to_int
-from lib.cache import TTLCache
+from lib.cache import ResponseCache
 
 if TYPE_CHECKING:
     from lib.aliexpress.category_models import Category
@@ -112,7 +112,7 @@ class AliExpressClient:
     clock: Callable[[], float] = field(default=time.time, repr=False)
     rng: Callable[[], float] = field(default=random.random, repr=False)
     on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
-    cache: TTLCache | None = field(default=None, repr=False)
+    cache: ResponseCache | None = field(default=None, repr=False)
     _active: Transport | None = field(default=None, init=False, repr=False)
 
     # -- affiliate methods ---------------------------------------------------------
@@ -259,7 +259,7 @@ class AliExpressClient:
         ends_at = started + (self.deadline if deadline is None else deadline)
         if self.cache is None:
             return await self._call_upstream(method, params, ends_at, "off")
-        key = (method, tuple(sorted(signable_params(params).items())))
+        key = cache_key(method, params)
         fetched = False
 
         async def fetch() -> dict[str, Any]:
@@ -360,6 +360,12 @@ class AliExpressClient:
         if self._active is not None:
             await self._active.aclose()
             self._active = None
+
+
+def cache_key(method: str, params: Mapping[str, object]) -> tuple[str, tuple[Any, ...]]:
+    """The one place a call's cache key is made: the method and what is signed of its
+    parameters (in-process and shared caches alike; the shared one hashes it)."""
+    return (method, tuple(sorted(signable_params(params).items())))
 
 
 def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]:
