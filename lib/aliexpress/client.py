@@ -24,13 +24,14 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from lib.aliexpress.errors import (
     AliExpressAPIError,
     AliExpressError,
     BadResponseError,
+    CallBudgetError,
     CertificateError,
     RateLimitedError,
     TransportError,
@@ -82,6 +83,18 @@ class UpstreamCall(NamedTuple):
     cache: str = "off"  # "hit", "miss", "coalesced" or "off"
 
 
+class CallBudget(Protocol):
+    """Permission for each upstream request (lib/shared/limits.py's UpstreamBudget)."""
+
+    async def spend(self) -> tuple[str, int] | None:
+        """None to go ahead, else ``(why, seconds to wait)``."""
+        ...
+
+    async def remember_ban(self, seconds: int) -> None:
+        """AliExpress answered ``ApiCallLimit``: hold every call for ``seconds``."""
+        ...
+
+
 class RetryPolicy(NamedTuple):
     """Bounded retries with full jitter, for transient failures only."""
 
@@ -113,6 +126,7 @@ class AliExpressClient:
     rng: Callable[[], float] = field(default=random.random, repr=False)
     on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
     cache: ResponseCache | None = field(default=None, repr=False)
+    budget: CallBudget | None = field(default=None, repr=False)
     _active: Transport | None = field(default=None, init=False, repr=False)
 
     # -- affiliate methods ---------------------------------------------------------
@@ -312,6 +326,8 @@ class AliExpressClient:
     ) -> dict[str, Any]:
         if remaining <= 0:
             raise UpstreamTimeoutError("AliExpress did not answer within the deadline.")
+        if self.budget is not None and (refused := await self.budget.spend()) is not None:
+            raise CallBudgetError(*refused)
         signed = sign_request(
             method,
             params,
@@ -332,7 +348,12 @@ class AliExpressClient:
         except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
-        return parse_response(method, reply.status, reply.body)
+        try:
+            return parse_response(method, reply.status, reply.body)
+        except RateLimitedError as ban:
+            if self.budget is not None:
+                await self.budget.remember_ban(ban.retry_after)
+            raise
 
     def _retry_delay(self, error: AliExpressError, attempt: int) -> float | None:
         if not error.retryable or attempt >= self.retry.max_attempts:
