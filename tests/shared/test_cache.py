@@ -178,3 +178,15 @@ async def test_a_degraded_link_tries_redis_again_after_the_cooldown(redis: Redis
     now[0] += 10
     await link.run(lambda r: r.ping())
     assert not link.degraded
+
+
+async def test_keys_evicted_under_maxmemory_are_fetched_again(start_redis) -> None:
+    server = start_redis(maxmemory="4mb", **{"maxmemory-policy": "allkeys-lru"})
+    upstream = Upstream()
+    await instance(server).get_or_fetch(KEY, 300, upstream)
+    admin = server.admin()
+    for n in range(40):  # 40 x 256 KB: far over maxmemory, so Redis evicts
+        admin.set(f"filler:{n}", b"x" * 262_144)
+    assert admin.get(redis_key(KEY)) is None
+    _, outcome = await instance(server).get_or_fetch(KEY, 300, upstream)
+    assert (outcome, upstream.calls) == ("miss", 2)
