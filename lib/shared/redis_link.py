@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 T = TypeVar("T")
-OPERATION_TIMEOUT = 0.25  # seconds for one round trip, connecting included
+OPERATION_TIMEOUT = 0.25  # seconds for one round trip on an open connection
+# The first operation also connects (TCP + TLS to a Marketplace database in another
+# region can take a few hundred ms): it gets longer, once per instance and loop.
+CONNECT_TIMEOUT = 1.0
 DEGRADED_COOLDOWN = 5.0  # seconds before a degraded link tries Redis again
 
 
@@ -38,11 +41,14 @@ class RedisLink:
         url: str,
         *,
         timeout: float = OPERATION_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
         cooldown: float = DEGRADED_COOLDOWN,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._url = url
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self._connected = False  # an operation succeeded on the current client
         self.cooldown = cooldown
         self.clock = clock
         self.reason: str | None = None  # set while degraded
@@ -62,16 +68,19 @@ class RedisLink:
             raise SharedStateUnavailable(self.reason)
         from redis.exceptions import RedisError
 
+        client = self._client()
+        bound = self.timeout if self._connected else self.connect_timeout
         try:
-            async with asyncio.timeout(self.timeout):
-                result = await operation(self._client())
+            async with asyncio.timeout(bound):
+                result = await operation(client)
         except TimeoutError:
-            self._degrade(f"timed out after {self.timeout * 1000:.0f} ms")
+            self._degrade(f"timed out after {bound * 1000:.0f} ms")
         except RedisError as error:
             self._degrade(failure_reason(error))
         except OSError as error:  # below redis-py: the socket itself
             self._degrade(f"connection failed ({type(error).__name__})")
         else:
+            self._connected = True
             if self.reason is not None:
                 write_log_line({"event": "redis_recovered", "was": self.reason})
                 self.reason = None
@@ -94,13 +103,14 @@ class RedisLink:
 
             client = Redis.from_url(
                 self._url,
-                socket_timeout=self.timeout,
-                socket_connect_timeout=self.timeout,
+                socket_timeout=self.connect_timeout,
+                socket_connect_timeout=self.connect_timeout,
                 retry=Retry(NoBackoff(), 0),  # no retries: the bound is the whole budget
                 health_check_interval=0,
                 decode_responses=False,
             )
             self._slot = (loop, client)
+            self._connected = False
         return self._slot[1]
 
     async def aclose(self) -> None:

@@ -127,6 +127,7 @@ async def test_a_redis_killed_mid_run_degrades_to_in_process(redis: RedisServer,
 
 async def test_a_slow_redis_costs_at_most_the_bound(redis: RedisServer) -> None:
     cache = instance(redis)
+    await cache.link.run(lambda r: r.ping())  # connected: now each operation gets 250 ms
     redis.admin().client_pause(2000)  # every command waits 2 s
     started = asyncio.get_running_loop().time()
     _, outcome = await cache.get_or_fetch(KEY, 300, Upstream())
@@ -171,8 +172,8 @@ async def test_a_degraded_link_tries_redis_again_after_the_cooldown(redis: Redis
     os.kill(redis.process.pid, signal.SIGSTOP)
     try:
         cache = SharedCache(link)
-        await cache.get_or_fetch(KEY, 300, Upstream())
-        assert link.degraded
+        await cache.get_or_fetch(KEY, 300, Upstream())  # a stopped server: connecting times out
+        assert link.reason == "timed out after 1000 ms"
     finally:
         os.kill(redis.process.pid, signal.SIGCONT)
     now[0] += 10
@@ -190,3 +191,10 @@ async def test_keys_evicted_under_maxmemory_are_fetched_again(start_redis) -> No
     assert admin.get(redis_key(KEY)) is None
     _, outcome = await instance(server).get_or_fetch(KEY, 300, upstream)
     assert (outcome, upstream.calls) == ("miss", 2)
+
+
+async def test_connecting_gets_longer_than_an_operation(redis: RedisServer) -> None:
+    link = RedisLink(redis.url)
+    redis.admin().client_pause(600)  # longer than an operation's bound, not a connect's
+    await link.run(lambda r: r.ping())
+    assert not link.degraded
