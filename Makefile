@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bundle_cold_start --runs 9 --write
 	$(BIN)/python -m bench.warm_path --write
 	$(BIN)/python -m bench.fault_matrix --write
+	$(BIN)/python -m bench.shared_cache_sim --write
 	$(BIN)/python -m bench.load --duration 30 --connections 50 --runs 3 --write --check
 
 # CI's bounded load check: zero errors, no memory growth across runs.

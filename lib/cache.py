@@ -13,9 +13,17 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Outcome = Literal["hit", "miss", "coalesced"]
+
+
+class ResponseCache(Protocol):
+    """What the AliExpress client needs of a cache: this one, or lib.shared's on Redis."""
+
+    async def get_or_fetch(
+        self, key: Hashable, ttl: float, fetch: Callable[[], Awaitable[Any]]
+    ) -> tuple[Any, Outcome]: ...
 
 
 class TTLCache:

@@ -27,7 +27,14 @@ DEMO_FLAG = "ALIEXPRESS_DEMO_GATEWAY"
 
 
 # The secrets: never in a repr (or a log line built from one).
-SECRET_FIELDS = frozenset({"app_secret", "proxy_api_key", "owner_api_key"})
+SECRET_FIELDS = frozenset({"app_secret", "proxy_api_key", "owner_api_key", "redis_url"})
+REDIS_SCHEMES = ("redis://", "rediss://")
+# Positive whole numbers that switch a limit on; unset leaves it off.
+LIMIT_VARIABLES = (
+    ("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
+    ("UPSTREAM_CALLS_PER_SECOND", "upstream_calls_per_second"),
+    ("UPSTREAM_CALLS_PER_DAY", "upstream_calls_per_day"),
+)
 
 
 class Settings(NamedTuple):
@@ -52,6 +59,12 @@ class Settings(NamedTuple):
     production_host: str | None = None
     # Browser origins the MCP endpoint accepts (lower case, no trailing slash).
     mcp_allowed_origins: tuple[str, ...] = ()
+    # Shared state (lib/shared/): a secret, since the URL usually carries the password.
+    redis_url: str | None = None
+    # Limits as the environment spelled them; ``limit()`` reads them (None: off).
+    rate_limit_per_minute: str | None = None
+    upstream_calls_per_second: str | None = None
+    upstream_calls_per_day: str | None = None
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -99,9 +112,41 @@ class Settings(NamedTuple):
         return ()
 
     @property
+    def shared_state_problems(self) -> tuple[str, ...]:
+        """Unusable shared-state values: the deployment runs in-process instead."""
+        found = []
+        if self.redis_url and not self.redis_url.startswith(REDIS_SCHEMES):
+            found.append(
+                "REDIS_URL must start with redis:// or rediss://: the cache, rate limit and "
+                "call budget stay in-process."
+            )
+        for name, field_name in LIMIT_VARIABLES:
+            text = getattr(self, field_name)
+            if text is not None and limit_value(text) is None:
+                found.append(f"{name} must be a whole number of at least 1: the limit is off.")
+        return tuple(found)
+
+    @property
     def problems(self) -> tuple[str, ...]:
         """Every set but unusable value (what health reports as ``problems``)."""
-        return self.upstream_problems + self.spec_problems
+        return self.upstream_problems + self.spec_problems + self.shared_state_problems
+
+    @property
+    def shared_redis_url(self) -> str | None:
+        """The Redis to share state through, when one is usably configured."""
+        if self.redis_url and self.redis_url.startswith(REDIS_SCHEMES):
+            return self.redis_url
+        return None
+
+    @property
+    def shared_state(self) -> str:
+        """``redis`` when instances share cache, limits and budget; else ``in-process``."""
+        return "redis" if self.shared_redis_url else "in-process"
+
+    def limit(self, field_name: str) -> int | None:
+        """A configured limit (``rate_limit_per_minute`` ...), None when off or unusable."""
+        text = getattr(self, field_name)
+        return None if text is None else limit_value(text)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -135,6 +180,7 @@ class Settings(NamedTuple):
             "PROXY_API_KEY": bool(self.proxy_api_key),
             "PUBLIC_BASE_URL": bool(self.public_base_url),
             "OWNER_API_KEY": bool(self.owner_api_key),
+            "REDIS_URL": bool(self.redis_url),
         }
 
 
@@ -164,7 +210,17 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         region=value("VERCEL_REGION"),
         production_host=value("VERCEL_PROJECT_PRODUCTION_URL"),
         mcp_allowed_origins=origins(value("MCP_ALLOWED_ORIGINS")),
+        redis_url=value("REDIS_URL"),
+        **{field_name: value(name) for name, field_name in LIMIT_VARIABLES},
     )
+
+
+def limit_value(text: str) -> int | None:
+    """``"60"`` -> 60; anything but a whole number >= 1 (ASCII digits) -> None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
 
 
 def origins(text: str | None) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
 from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
+from lib.http.rate_limit import enforce_client_rate_limit
 from lib.http.slashes import TrailingSlashInsensitive
 from lib.upstream import ClientProvider, link_resolvers
 
@@ -46,6 +47,11 @@ async def require_api_key(
     check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
 
 
+async def client_rate_limit(settings: SettingsDep) -> None:
+    """Shopper-facing routes only: the owner's routes declare their own dependencies."""
+    await enforce_client_rate_limit(settings)
+
+
 PUBLIC_CACHE = "public, max-age=0, s-maxage=300, stale-while-revalidate=600"
 PRIVATE_CACHE = "private, no-store"
 
@@ -68,10 +74,12 @@ class _Overrides:
 
 def data_router(*dependencies: Any) -> APIRouter:
     """The router a data function declares its routes on: every route carries the
-    bearer check and the cache headers itself. ``dependencies`` replace those two
-    (the owner's orders function brings its own key check; its app is private)."""
+    bearer check, the per-client rate limit and the cache headers itself. ``dependencies``
+    replace those (the owner's orders function brings its own key check, is private and
+    is never rate limited)."""
+    shopper_facing = (Depends(require_api_key), Depends(client_rate_limit), Depends(cache_headers))
     return APIRouter(
-        dependencies=list(dependencies or (Depends(require_api_key), Depends(cache_headers))),
+        dependencies=list(dependencies or shopper_facing),
         dependency_overrides_provider=_Overrides(),
     )
 

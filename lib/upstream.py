@@ -8,15 +8,18 @@ framework here either: the REST functions and the MCP function share it.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lib.aliexpress.client import AliExpressClient, UpstreamCall
 from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
-from lib.cache import TTLCache
+from lib.cache import ResponseCache, TTLCache
 from lib.config import Settings
 from lib.http.context import annotate
+
+if TYPE_CHECKING:
+    from lib.shared.limits import UpstreamBudget
 
 
 def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient:
@@ -45,6 +48,35 @@ def log_upstream_call(call: UpstreamCall) -> None:
     )
 
 
+# The owner's answers: cached in this instance only, never in a store others read.
+PRIVATE_METHODS = frozenset({"aliexpress.affiliate.order.list"})
+
+
+def response_cache(settings: Settings) -> ResponseCache:
+    """In-process, or shared through Redis when ``REDIS_URL`` is set (imported only then)."""
+    if settings.shared_redis_url is None:
+        return TTLCache()
+    from lib.shared.cache import SharedCache
+    from lib.shared.redis_link import shared_link
+
+    link = shared_link(settings)
+    assert link is not None
+    return SharedCache(link, private=PRIVATE_METHODS)
+
+
+def upstream_budget(settings: Settings) -> UpstreamBudget:
+    """A call budget for these settings, shared through Redis when configured. Always
+    made, so an ``ApiCallLimit`` ban is honoured even with no budget configured."""
+    from lib.shared.limits import UpstreamBudget
+    from lib.shared.redis_link import shared_link
+
+    return UpstreamBudget(
+        settings.limit("upstream_calls_per_second"),
+        settings.limit("upstream_calls_per_day"),
+        shared_link(settings),
+    )
+
+
 class ClientProvider:
     """One pooled client per instance, made on first use.
 
@@ -56,6 +88,8 @@ class ClientProvider:
         self.transport = transport  # None: the network; tests pass the fake gateway
         self.client_options = client_options  # deadline, attempt_timeout, retry
         self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
+        # The instance's budget outlives a client remade for a new loop: bans persist.
+        self._budget: tuple[Settings, UpstreamBudget] | None = None
 
     def get(self, settings: Settings) -> AliExpressClient:
         loop = asyncio.get_running_loop()
@@ -65,11 +99,17 @@ class ClientProvider:
             settings,
             on_call=log_upstream_call,
             transport=self.transport,
-            cache=TTLCache(),
+            cache=response_cache(settings),
+            budget=self._budget_for(settings),
             **self.client_options,
         )
         self._slot = (loop, settings, client)
         return client
+
+    def _budget_for(self, settings: Settings) -> UpstreamBudget:
+        if self._budget is None or self._budget[0] != settings:
+            self._budget = (settings, upstream_budget(settings))
+        return self._budget[1]
 
 
 class ResolverProvider:

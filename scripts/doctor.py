@@ -32,7 +32,7 @@ from devtools.vercel_probes import (  # noqa: E402
     source_invoker,
 )
 from devtools.vercel_routes import function_entrypoint, function_names  # noqa: E402
-from lib.config import load_settings  # noqa: E402
+from lib.config import LIMIT_VARIABLES, load_settings  # noqa: E402
 
 MAX_BUNDLE_MB = 250
 LIVE_VARIABLES = {
@@ -459,6 +459,32 @@ def check_settings(root: Path) -> Result:
     )
 
 
+def shared_state(root: Path) -> Result:
+    """Which shared-state mode the settings set here give (never the URL itself)."""
+    settings = load_settings(local_environment(root))
+    limits = [
+        f"{name}={settings.limit(field)}"
+        for name, field in LIMIT_VARIABLES
+        if settings.limit(field) is not None
+    ]
+    if settings.shared_state == "redis":
+        detail = (
+            "redis (REDIS_URL set): cache, rate limit, call budget and AliExpress bans are "
+            "shared by every instance"
+        )
+    else:
+        detail = (
+            "in-process (REDIS_URL unset or unusable): each instance caches and counts alone; "
+            "add Redis from the Vercel Marketplace when traffic grows (README)"
+        )
+    return Result(
+        "shared state",
+        not settings.shared_state_problems,
+        detail + (f"; limits: {', '.join(limits)}" if limits else "; no limits set"),
+        "REDIS_URL must be the redis:// or rediss:// URL the Marketplace integration set.",
+    )
+
+
 def bytecode_paths() -> Result:
     """Which way of deploying ships bytecode (Vercel's builder ships none by default)."""
     return Result(
@@ -494,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     results = [check(root) for check in CHECKS] + check_dependencies_and_imports(root)
     results.append(check_settings(root))
+    results.append(shared_state(root))
     results.append(live_variables(root))
     results.append(bytecode_paths())
     for result in results:

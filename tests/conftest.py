@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
@@ -15,6 +16,7 @@ import pytest
 
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET, FakeGateway
 from devtools.httpx_transport import gateway_transport
+from devtools.redis_server import RedisServer, redis_server, redis_server_missing
 from lib.aliexpress.client import AliExpressClient, RetryPolicy
 from tests import leak_scan
 
@@ -143,3 +145,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line(f"  LEAK {leak}", red=True)
     if leaks:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# -- a real Redis: Debian's redis-server on a free loopback port --------------------------
+# Without /usr/bin/redis-server these fail when CI is set (.ci/run installs it) and skip
+# otherwise, as the browser tests do with chromium.
+
+
+def _require_redis_server() -> None:
+    missing = redis_server_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis tests cannot run in CI: {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    _require_redis_server()
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def start_redis() -> Iterator[Callable[..., RedisServer]]:
+    """Start servers with options (``requirepass=...``, ``maxmemory=...``)."""
+    _require_redis_server()
+    with contextlib.ExitStack() as stack:
+        yield lambda **options: stack.enter_context(redis_server(**options))

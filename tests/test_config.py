@@ -81,3 +81,38 @@ def test_repr_never_shows_a_secret() -> None:
     shown = repr(settings) + str(settings) + f"{settings}"
     assert "app_key='key'" in shown
     assert not any(value in shown for value in ("secret", "proxy-key-1", "owner-key-1"))
+
+
+def test_redis_url_turns_on_shared_state_and_is_a_secret() -> None:
+    settings = load_settings(
+        {**CREDENTIALS, "REDIS_URL": " rediss://default:pw-123@eu.upstash.io:6379\n"}
+    )
+    assert (settings.shared_state, settings.problems) == ("redis", ())
+    assert settings.presence()["REDIS_URL"] is True
+    assert "pw-123" not in repr(settings)
+
+
+def test_a_bad_redis_url_is_a_problem_that_never_repeats_it() -> None:
+    settings = load_settings({**CREDENTIALS, "REDIS_URL": "https://default:pw-123@eu.upstash.io"})
+    assert settings.shared_state == "in-process"
+    assert settings.mode == "live"  # data routes still work, in-process
+    assert settings.problems == (
+        "REDIS_URL must start with redis:// or rediss://: the cache, rate limit and call "
+        "budget stay in-process.",
+    )
+    assert "pw-123" not in str(settings.problems)
+
+
+def test_limits_are_whole_numbers_or_off() -> None:
+    settings = load_settings(
+        {**CREDENTIALS, "RATE_LIMIT_PER_MINUTE": "60", "UPSTREAM_CALLS_PER_SECOND": "0",
+         "UPSTREAM_CALLS_PER_DAY": "1e6"}
+    )  # fmt: skip
+    assert settings.limit("rate_limit_per_minute") == 60
+    assert settings.limit("upstream_calls_per_second") is None
+    assert settings.limit("upstream_calls_per_day") is None
+    assert settings.problems == (
+        "UPSTREAM_CALLS_PER_SECOND must be a whole number of at least 1: the limit is off.",
+        "UPSTREAM_CALLS_PER_DAY must be a whole number of at least 1: the limit is off.",
+    )
+    assert load_settings(CREDENTIALS).limit("rate_limit_per_minute") is None

@@ -24,13 +24,14 @@ import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import urlencode
 
 from lib.aliexpress.errors import (
     AliExpressAPIError,
     AliExpressError,
     BadResponseError,
+    CallBudgetError,
     CertificateError,
     RateLimitedError,
     TransportError,
@@ -41,7 +42,7 @@ from lib.aliexpress.queries import Locale, ProductQuery, PromotionProductQuery
 from lib.aliexpress.signing import SignMethod, sign_request, signable_params
 from lib.aliexpress.transport import ProtocolError, StreamTransport, Transport
 from lib.aliexpress.values import converted, records, text, to_int
-from lib.cache import TTLCache
+from lib.cache import ResponseCache
 
 if TYPE_CHECKING:
     from lib.aliexpress.category_models import Category
@@ -83,6 +84,18 @@ class UpstreamCall(NamedTuple):
     cache: str = "off"  # "hit", "miss", "coalesced" or "off"
 
 
+class CallBudget(Protocol):
+    """Permission for each upstream request (lib/shared/limits.py's UpstreamBudget)."""
+
+    async def spend(self) -> tuple[str, int] | None:
+        """None to go ahead, else ``(why, seconds to wait)``."""
+        ...
+
+    async def remember_ban(self, seconds: int) -> None:
+        """AliExpress answered ``ApiCallLimit``: hold every call for ``seconds``."""
+        ...
+
+
 class RetryPolicy(NamedTuple):
     """Bounded retries with full jitter, for transient failures only."""
 
@@ -113,7 +126,8 @@ class AliExpressClient:
     clock: Callable[[], float] = field(default=time.time, repr=False)
     rng: Callable[[], float] = field(default=random.random, repr=False)
     on_call: Callable[[UpstreamCall], None] | None = field(default=None, repr=False)
-    cache: TTLCache | None = field(default=None, repr=False)
+    cache: ResponseCache | None = field(default=None, repr=False)
+    budget: CallBudget | None = field(default=None, repr=False)
     _active: Transport | None = field(default=None, init=False, repr=False)
 
     # -- affiliate methods ---------------------------------------------------------
@@ -288,7 +302,7 @@ class AliExpressClient:
         ends_at = started + (self.deadline if deadline is None else deadline)
         if self.cache is None:
             return await self._call_upstream(method, params, ends_at, "off")
-        key = (method, tuple(sorted(signable_params(params).items())))
+        key = cache_key(method, params)
         fetched = False
 
         async def fetch() -> dict[str, Any]:
@@ -341,6 +355,8 @@ class AliExpressClient:
     ) -> dict[str, Any]:
         if remaining <= 0:
             raise UpstreamTimeoutError("AliExpress did not answer within the deadline.")
+        if self.budget is not None and (refused := await self.budget.spend()) is not None:
+            raise CallBudgetError(*refused)
         signed = sign_request(
             method,
             params,
@@ -361,7 +377,12 @@ class AliExpressClient:
         except (OSError, ProtocolError) as exc:
             # The exception text can carry the URL; the class name is enough.
             raise TransportError(f"Could not reach AliExpress ({type(exc).__name__}).") from None
-        return parse_response(method, reply.status, reply.body)
+        try:
+            return parse_response(method, reply.status, reply.body)
+        except RateLimitedError as ban:
+            if self.budget is not None:
+                await self.budget.remember_ban(ban.retry_after)
+            raise
 
     def _retry_delay(self, error: AliExpressError, attempt: int) -> float | None:
         if not error.retryable or attempt >= self.retry.max_attempts:
@@ -389,6 +410,12 @@ class AliExpressClient:
         if self._active is not None:
             await self._active.aclose()
             self._active = None
+
+
+def cache_key(method: str, params: Mapping[str, object]) -> tuple[str, tuple[Any, ...]]:
+    """The one place a call's cache key is made: the method and what is signed of its
+    parameters (in-process and shared caches alike; the shared one hashes it)."""
+    return (method, tuple(sorted(signable_params(params).items())))
 
 
 def parse_response(method: str, http_status: int, body: bytes) -> dict[str, Any]:

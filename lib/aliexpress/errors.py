@@ -13,6 +13,7 @@
     │   ├── RateLimitedError         429 rate_limited      ApiCallLimit, with retry_after
     │   └── PermissionRequiredError  403 permission_required  an Advanced API method the
     │                                                         app is not granted (permissions)
+    ├── CallBudgetError              429 rate_limited      not called: budget spent or ban on
     └── ShortLinkError (shortlinks)  422 / 502             a short link leads to no product
 
 Lower-level failures (the transport's OSError and ProtocolError, JSON errors) are
@@ -121,3 +122,25 @@ class RateLimitedError(AliExpressAPIError):
     ) -> None:
         super().__init__(api_code, api_message, request_id)
         self.retry_after = retry_after
+
+
+class CallBudgetError(AliExpressError):
+    """The call was not made: the deployment's call budget is spent, or AliExpress's
+    ban (remembered from an earlier ``ApiCallLimit``) has not ended. Waiting is the fix."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, why: str, retry_after: int) -> None:
+        self.why = why
+        self.retry_after = retry_after
+        reasons = {
+            "banned": "AliExpress rate-limited this app key (ApiCallLimit); no instance calls "
+            "it until the ban ends",
+            "per_second": "this deployment's AliExpress call budget for this second "
+            "(UPSTREAM_CALLS_PER_SECOND) is spent",
+            "per_day": "this deployment's AliExpress call budget for today, UTC "
+            "(UPSTREAM_CALLS_PER_DAY) is spent",
+        }
+        reason = reasons.get(why, "the AliExpress call budget is spent")
+        super().__init__(f"Not calling AliExpress: {reason}. Retry in {retry_after} s.")

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
+from lib.http.client_ip import client_ip
 from lib.http.errors import error_body
 from lib.http.log import write_log_line
 
@@ -31,10 +32,16 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _VERCEL_ID = re.compile(r"[A-Za-z0-9:_.\-]{1,128}")
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _log_fields: ContextVar[dict[str, Any] | None] = ContextVar("log_fields", default=None)
+_client_ip: ContextVar[str] = ContextVar("client_ip", default="unknown")
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_client_ip() -> str:
+    """The client of the current request, as Vercel reports it (rate limits)."""
+    return _client_ip.get()
 
 
 def annotate(**fields: Any) -> None:
@@ -72,6 +79,7 @@ class RequestContext:
         request_id = request_id_from(scope.get("headers", []))
         fields: dict[str, Any] = {}
         id_token = _request_id.set(request_id)
+        ip_token = _client_ip.set(client_ip(scope.get("headers", []), scope.get("client")))
         fields_token = _log_fields.set(fields)
         started = time.perf_counter()
         status = 0
@@ -108,6 +116,7 @@ class RequestContext:
             )
             _log_fields.reset(fields_token)
             _request_id.reset(id_token)
+            _client_ip.reset(ip_token)
 
 
 async def _send_internal_error(send: Send, request_id: str) -> None:

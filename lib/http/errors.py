@@ -40,6 +40,17 @@ class HTTPProblem(Exception):
         self.message = message
 
 
+class RateLimited(HTTPProblem):
+    """A client over its request rate (RATE_LIMIT_PER_MINUTE): retry after the window."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class InvalidRequest(HTTPProblem):
     status = 422
     code = "invalid_request"

@@ -37,6 +37,7 @@ from lib.aliexpress.promotion_models import PromotionList
 from lib.config import Settings, get_settings
 from lib.http.context import annotate, current_request_id
 from lib.http.errors import HTTPProblem, error_document
+from lib.http.rate_limit import enforce_client_rate_limit
 from lib.operations import categories, delivery, links, products, promotions
 from lib.operations.params import parse_params
 from lib.upstream import ClientProvider
@@ -80,6 +81,7 @@ async def run_tool(
     try:
         params = parse_params(definition.params, lenient_lists(definition.params, arguments))
         settings = get_settings()
+        await enforce_client_rate_limit(settings)
         answer = await definition.operation(clients.get(settings), settings, params)
     except (HTTPProblem, AliExpressError) as problem:
         annotate(tool_error=problem.code)

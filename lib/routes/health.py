@@ -35,6 +35,7 @@ async def health(request: Request) -> Response:
         "missing": list(settings.missing),
         "problems": list(settings.problems),
         "warnings": list(settings.warnings),
+        "shared_state": settings.shared_state,
     }
     if request.param("deep") in ("1", "true", "yes"):
         check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
@@ -42,6 +43,8 @@ async def health(request: Request) -> Response:
         document["upstream"] = upstream
         if not upstream["ok"]:
             document["status"] = "degraded"
+        if settings.shared_redis_url is not None:
+            document.update(await redis_check(settings.shared_redis_url))
     return json_response(200, document, {"cache-control": "no-store"})
 
 
@@ -73,6 +76,21 @@ async def deep_check(settings: Settings) -> dict[str, Any]:
         "latency_ms": latency_ms,
         "advanced_api": advanced,
     }
+
+
+async def redis_check(url: str) -> dict[str, Any]:
+    """One PING on a fresh connection: ``redis: ok`` or ``degraded`` with the reason
+    (its kind only: never the URL or password). Degraded still serves, in-process."""
+    from lib.shared.redis_link import RedisLink, SharedStateUnavailable
+
+    link = RedisLink(url)
+    try:
+        await link.run(lambda redis: redis.ping())
+    except SharedStateUnavailable as failure:
+        return {"redis": "degraded", "redis_reason": failure.reason}
+    finally:
+        await link.aclose()
+    return {"redis": "ok"}
 
 
 def _failure(code: str, message: str, latency_ms: float | None) -> dict[str, Any]:

@@ -111,3 +111,22 @@ def test_doctor_says_which_deploy_ships_bytecode() -> None:
     assert "make deploy / make deploy-preview: yes, always" in said
     assert "Git push, deploy button, plain `vercel deploy`: only when the Vercel project" in said
     assert "has the variable VERCEL_PYTHON_COMPILEALL=1" in said
+
+
+def test_doctor_reports_the_shared_state_mode_never_the_url(tmp_path, monkeypatch) -> None:
+    for name in ("REDIS_URL", "RATE_LIMIT_PER_MINUTE", "UPSTREAM_CALLS_PER_SECOND"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("UPSTREAM_CALLS_PER_DAY", raising=False)
+    result = doctor.shared_state(tmp_path)
+    assert result.ok and result.detail.startswith("in-process")
+    (tmp_path / ".env").write_text(
+        "REDIS_URL=rediss://default:pw-secret@eu1.upstash.io:6379\nRATE_LIMIT_PER_MINUTE=60\n"
+    )
+    result = doctor.shared_state(tmp_path)
+    assert result.ok and result.detail.startswith("redis")
+    assert "RATE_LIMIT_PER_MINUTE=60" in result.detail
+    assert "pw-secret" not in result.detail and "upstash" not in result.detail
+    (tmp_path / ".env").write_text("REDIS_URL=eu1.upstash.io:6379\n")
+    result = doctor.shared_state(tmp_path)
+    assert not result.ok and result.detail.startswith("in-process")
+    assert "upstash" not in result.detail
