@@ -218,3 +218,53 @@ async def test_a_notification_is_202_with_no_body(target, configured) -> None:
 async def test_initialize_is_not_a_2026_method(target, configured) -> None:
     response = await post(target, modern_message("initialize"))
     assert rpc_error(response)["code"] == -32601
+
+
+# -- honest capabilities and cache hints --------------------------------------------------
+
+NO_NOTIFICATIONS = {
+    "prompts": {"listChanged": False},
+    "resources": {"listChanged": False, "subscribe": False},
+    "tools": {"listChanged": False},
+}
+
+
+def assert_honest(capabilities: dict[str, Any]) -> None:
+    """A stateless server never notifies: no subscriptions, no list-changed notifications."""
+    assert {key: capabilities.get(key) for key in NO_NOTIFICATIONS} == NO_NOTIFICATIONS
+
+
+@pytest.mark.parametrize("target", TARGETS, indirect=True)
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("server/discover", None),
+        ("tools/list", None),
+        ("resources/list", None),
+        ("resources/read", {"uri": product_view.VIEW_URI}),
+    ],
+)
+async def test_static_lists_say_how_long_to_cache_them(target, configured, method, params) -> None:
+    result = (await post(target, modern_message(method, params))).json()["result"]
+    assert result["ttlMs"] == 3_600_000 and result["cacheScope"] == "public"
+    if method == "server/discover":
+        assert_honest(result["capabilities"])
+
+
+@pytest.mark.parametrize("target", TARGETS, indirect=True)
+async def test_the_handshake_advertises_no_notifications_either(target, configured) -> None:
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": HANDSHAKE_VERSION,
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"},
+        },
+    }
+    async with http_client(target) as http:
+        response = await http.post(target[0], headers=JSON_HEADERS, content=json.dumps(initialize))
+    result = response.json()["result"]
+    assert result["protocolVersion"] == HANDSHAKE_VERSION
+    assert_honest(result["capabilities"])
