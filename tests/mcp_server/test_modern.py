@@ -268,3 +268,26 @@ async def test_the_handshake_advertises_no_notifications_either(target, configur
     result = response.json()["result"]
     assert result["protocolVersion"] == HANDSHAKE_VERSION
     assert_honest(result["capabilities"])
+
+
+# -- MCP Apps metadata --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["in_process"], indirect=True)
+async def test_product_tools_point_at_the_view_with_current_keys_only(target, configured) -> None:
+    """``_meta.ui.resourceUri`` (ext-apps 2026-01-26); the flat ``ui/resourceUri`` key is
+    deprecated and not sent; ChatGPT's ``openai/outputTemplate`` alias stays (see
+    lib/product_view.py for the source of each key)."""
+    tools = (await post(target, modern_message("tools/list"))).json()["result"]["tools"]
+    linked = [tool for tool in tools if "ui" in (tool.get("_meta") or {})]
+    assert linked, tools
+    for tool in tools:
+        meta = tool.get("_meta") or {}
+        assert "ui/resourceUri" not in meta, tool["name"]
+        if "ui" in meta:
+            assert meta["ui"]["resourceUri"] == product_view.VIEW_URI
+            assert meta["openai/outputTemplate"] == product_view.VIEW_URI
+    resources = (await post(target, modern_message("resources/list"))).json()["result"]
+    (view,) = resources["resources"]
+    assert view["uri"] == product_view.VIEW_URI and "csp" in view["_meta"]["ui"]
+    assert "ui/resourceUri" not in view["_meta"]
