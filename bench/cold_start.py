@@ -11,7 +11,8 @@ bytecode, as Vercel ships it by default (PYTHONDONTWRITEBYTECODE=1); the same
 again compiled with compileall is what VERCEL_PYTHON_COMPILEALL=1 ships. The
 standard library keeps its bytecode, as on Vercel. Baselines from the same run:
 (a) the floor, a stdlib-only ASGI app; (b) FastAPI's hello world; (c) the MCP
-SDK's hello world (MCPServer, one tool). Every function and baseline gets the root
+SDK's hello world (MCPServer, one tool), each MCP cell twice: a handshake-generation
+first request and a 2026-07-28 one (``*_2026``). Every function and baseline gets the root
 requirements.txt, as every Vercel bundle does (the MCP SDK included, imported only by
 the MCP function and its baseline); the MCP function's first request is
 a ``tools/call`` (no ``initialize``: stateless). Variants are interleaved so
@@ -41,6 +42,7 @@ from pathlib import Path
 from bench.report import stamp
 from devtools.fake_gateway import DEMO_APP_KEY, DEMO_APP_SECRET
 from devtools.fake_gateway.catalog import Catalog
+from devtools.mcp_wire import modern_request
 from devtools.vercel_invoke import __file__ as INVOKER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,8 +58,13 @@ FUNCTIONS = [
     "promotions",
     "orders",
     "mcp_fn",
+    "mcp_fn_2026",
 ]
-BASELINE_NAMES = ["floor", "fastapi_hello", "mcp_hello"]
+BASELINE_NAMES = ["floor", "fastapi_hello", "mcp_hello", "mcp_hello_2026"]
+# Cells that load another cell's function with a 2026-07-28 first request (no handshake,
+# the envelope in ``_meta``): each MCP generation is judged against the SDK's hello world
+# answering the same generation.
+MODERN = {"mcp_fn_2026": "mcp_fn", "mcp_hello_2026": "mcp_hello"}
 # The ~0.3 s processes are compared with each other at a 10% budget, where one
 # 30 ms hiccup of a shared machine is the whole margin: sample them more (cheaply).
 SHORT = frozenset({"floor", "health", "openapi_gpt"})
@@ -77,6 +84,8 @@ FIRST_REQUEST = {
     "orders": "/api/orders?start=2026-11-01&end=2026-11-28",
     "mcp_fn": "/mcp",
     "mcp_hello": "/mcp",
+    "mcp_fn_2026": "/mcp",
+    "mcp_hello_2026": "/mcp",
 }
 MCP_HEADERS = {
     "host": "aliexpress-proxy.vercel.app",
@@ -87,6 +96,11 @@ FIRST_CALL = {  # the JSON-RPC body of an MCP function's first request
     "mcp_fn": {"name": "search_products", "arguments": {"q": "phone"}},
     "mcp_hello": {"name": "hello", "arguments": {"name": "bench"}},
 }
+FIRST_CALL.update({cell: FIRST_CALL[function] for cell, function in MODERN.items()})
+
+
+def function_of(name: str) -> str:
+    return MODERN.get(name, name)
 
 
 def first_event(name: str, product_id: str) -> dict[str, object]:
@@ -95,6 +109,10 @@ def first_event(name: str, product_id: str) -> dict[str, object]:
         return {"method": "GET", "path": path, "headers": OWNER_HEADERS}
     if name not in FIRST_CALL:
         return {"method": "GET", "path": path, "headers": {}}
+    if name in MODERN:
+        headers, modern = modern_request("tools/call", FIRST_CALL[name])
+        headers = {**headers, "host": MCP_HEADERS["host"]}
+        return {"method": "POST", "path": path, "headers": headers, "body": modern.decode()}
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": FIRST_CALL[name]}
     return {"method": "POST", "path": path, "headers": MCP_HEADERS, "body": json.dumps(body)}
 
@@ -176,7 +194,7 @@ def cold_start(
     run_env = {**env, "PYTHONPATH": str(deps), "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [python_312(), "-S", INVOKER, "source", str(project), name],
+        [python_312(), "-S", INVOKER, "source", str(project), function_of(name)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -238,8 +256,9 @@ BUDGETS = {  # function -> (baseline, max ratio)
     "promotions": ("fastapi_hello", 1.15),
     "orders": ("fastapi_hello", 1.15),
     "mcp_fn": ("mcp_hello", 1.15),
+    "mcp_fn_2026": ("mcp_hello_2026", 1.15),
 }
-BOTH_MODES = frozenset({"mcp_fn"})  # budgets that hold with and without bytecode
+BOTH_MODES = frozenset({"mcp_fn", "mcp_fn_2026"})  # budgets that hold with and without bytecode
 HEALTH_MEMORY_BUDGET = 1.10
 
 

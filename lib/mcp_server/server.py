@@ -7,6 +7,15 @@ publishes), so a bad argument is the contract's ``invalid_request`` tool error
 rather than the SDK's generic text, and REST and MCP cannot disagree on a rule.
 The ``outputSchema`` is the answer model's JSON schema; results are dumps of that
 model, so they match it by construction (a test checks them against the schema).
+
+Honest capabilities (CONTRACT §7): the server is stateless, so it never notifies a
+client. ``subscriptions=False`` drops the SDK's ``subscriptions/listen``, from which
+the SDK derives ``listChanged`` and ``resources.subscribe`` at 2026-07-28; at handshake
+versions they come from the (default, all-off) notification options. The lists never
+change within a deployment, so their results (and ``server/discover``'s) carry
+``ttlMs``/``cacheScope`` (SEP-2549, the SDK's ``cache_hints``): an hour, ``public``
+since no list depends on who asks. A new deployment may change them; an hour bounds
+how long a client keeps the old ones.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp.server.extension import Extension
 from mcp.server.mcpserver import MCPServer
@@ -45,6 +55,18 @@ INSTRUCTIONS = (
     "names; rate_limited or upstream_timeout means try again shortly."
 )
 MAX_LOGGED_NAME = 64
+LIST_TTL_MS = 3_600_000
+STATIC_LISTS: dict[CacheableMethod, CacheHint] = {
+    method: CacheHint(ttl_ms=LIST_TTL_MS, scope="public")
+    for method in (
+        "server/discover",
+        "tools/list",
+        "resources/list",
+        "resources/templates/list",
+        "resources/read",
+        "prompts/list",
+    )
+}
 
 
 class _UncheckedArguments(ArgModelBase):
@@ -103,4 +125,6 @@ def build_server(
         extensions=extensions,
         middleware=[log_jsonrpc_method],
         log_level="WARNING",
+        subscriptions=False,
+        cache_hints=STATIC_LISTS,
     )

@@ -249,3 +249,11 @@ async def test_bearer_and_origin_through_vercel_runtime(keyed_instance: WarmInst
     headers = {"authorization": f"Bearer {KEY}"}
     async with mcp_session(PUBLIC_URL, InstanceTransport(keyed_instance), headers) as (s, _):
         assert (await s.call_tool("list_categories", {})).structured_content
+
+
+def test_a_refused_bearer_names_no_oauth_metadata(keyed_instance: WarmInstance) -> None:
+    """``resource_metadata`` in WWW-Authenticate would start OAuth discovery in Cursor and
+    Claude Code, which then drop the configured Authorization header."""
+    refused = keyed_instance.request(event("POST", INIT))
+    assert refused["status"] == 401
+    assert refused["headers"]["www-authenticate"] == "Bearer"
