@@ -149,6 +149,9 @@ def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
         ALIEXPRESS_DEMO_GATEWAY="1",
     )
     os.environ.setdefault("ALIEXPRESS_TRACKING_ID", "demo_tracking_id")
+    # One demo tracking ID per channel, so a demo link shows which entrance made it.
+    for channel in ("gpt", "mcp", "web"):
+        os.environ.setdefault(f"ALIEXPRESS_TRACKING_ID_{channel.upper()}", f"demo_{channel}")
     # Demo orders are the fake gateway's; a known key lets anyone try the owner routes.
     os.environ.setdefault("OWNER_API_KEY", DEMO_OWNER_KEY)
     return url
@@ -183,8 +186,13 @@ def describe_settings(settings: Settings, demo_url: str | None) -> list[str]:
                 "leave both unset for demo mode."
             )
         lines += [f"  - {problem}" for problem in settings.upstream_problems]
-    lines += [f"PROBLEM: {problem}" for problem in settings.spec_problems]
+    later = settings.spec_problems + settings.shared_state_problems + settings.attribution_problems
+    lines += [f"PROBLEM: {problem}" for problem in later]
     lines += [f"WARNING: {warning}" for warning in settings.warnings]
+    attribution = settings.attribution()
+    if any(attribution.values()):
+        shown = ", ".join(f"{channel}={tid or '-'}" for channel, tid in attribution.items())
+        lines.append(f"Tracking IDs by channel: {shown}")
     return lines
 
 

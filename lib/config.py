@@ -30,6 +30,17 @@ DEMO_FLAG = "ALIEXPRESS_DEMO_GATEWAY"
 SECRET_FIELDS = frozenset({"app_secret", "proxy_api_key", "owner_api_key", "redis_url"})
 REDIS_SCHEMES = ("redis://", "rediss://")
 # Positive whole numbers that switch a limit on; unset leaves it off.
+# Who a request came through (lib/http/channels.py): each may earn on its own tracking ID.
+CHANNELS = ("gpt", "mcp", "web", "api")
+DEFAULT_CHANNEL = "api"
+CHANNEL_TRACKING_VARIABLES = tuple(
+    (f"ALIEXPRESS_TRACKING_ID_{channel.upper()}", f"tracking_id_{channel}") for channel in CHANNELS
+)
+# What a tracking ID may hold: it travels as one query value in every affiliate link, and
+# AliExpress's portal names them in letters, digits and a few marks. Anything with spaces,
+# separators or control characters is a pasted mistake, not an ID.
+TRACKING_ID_RULE = "must be 1-64 characters of letters, digits, '_', '-' or '.'"
+_TRACKING_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 LIMIT_VARIABLES = (
     ("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
     ("UPSTREAM_CALLS_PER_SECOND", "upstream_calls_per_second"),
@@ -65,6 +76,11 @@ class Settings(NamedTuple):
     rate_limit_per_minute: str | None = None
     upstream_calls_per_second: str | None = None
     upstream_calls_per_day: str | None = None
+    # Per-channel tracking IDs as the environment spelled them; ``tracking_id_for`` reads them.
+    tracking_id_gpt: str | None = None
+    tracking_id_mcp: str | None = None
+    tracking_id_web: str | None = None
+    tracking_id_api: str | None = None
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -127,9 +143,71 @@ class Settings(NamedTuple):
         return tuple(found)
 
     @property
+    def attribution_problems(self) -> tuple[str, ...]:
+        """Unusable tracking IDs: the default is then unset (no links), a channel's own
+        falls back to the default."""
+        found = []
+        if self.tracking_id is not None and not valid_tracking_id(self.tracking_id):
+            found.append(
+                f"ALIEXPRESS_TRACKING_ID {TRACKING_ID_RULE}: products carry no affiliate_url "
+                "and /api/links answers 503 until it is fixed."
+            )
+        for name, field_name in CHANNEL_TRACKING_VARIABLES:
+            value = getattr(self, field_name)
+            if value is not None and not valid_tracking_id(value):
+                found.append(f"{name} {TRACKING_ID_RULE}: its channel uses the default.")
+        return tuple(found)
+
+    @property
     def problems(self) -> tuple[str, ...]:
         """Every set but unusable value (what health reports as ``problems``)."""
-        return self.upstream_problems + self.spec_problems + self.shared_state_problems
+        return (
+            self.upstream_problems
+            + self.spec_problems
+            + self.shared_state_problems
+            + self.attribution_problems
+        )
+
+    @property
+    def default_tracking_id(self) -> str | None:
+        """``ALIEXPRESS_TRACKING_ID`` when it is usable."""
+        if self.tracking_id is not None and valid_tracking_id(self.tracking_id):
+            return self.tracking_id
+        return None
+
+    def own_tracking_id(self, channel: str) -> str | None:
+        """``ALIEXPRESS_TRACKING_ID_<CHANNEL>`` when it is set and usable."""
+        own = getattr(self, f"tracking_id_{channel}", None) if channel in CHANNELS else None
+        return own if own is not None and valid_tracking_id(own) else None
+
+    def tracking_id_for(self, channel: str) -> str | None:
+        """The tracking ID links handed out through ``channel`` carry: the channel's own
+        when usable, else the default."""
+        return self.own_tracking_id(channel) or self.default_tracking_id
+
+    def attribution(self) -> dict[str, str | None]:
+        """Channel -> the tracking ID its links carry (None: no links). Tracking IDs are
+        no secret: every affiliate link shows its own."""
+        return {channel: self.tracking_id_for(channel) for channel in CHANNELS}
+
+    def attribution_sources(self) -> dict[str, str]:
+        """Channel -> ``own`` (its own tracking ID), ``default`` or ``none`` (no links):
+        what health shows, since which ID is which is the owner's business."""
+        return {
+            channel: "own"
+            if self.own_tracking_id(channel)
+            else ("default" if self.default_tracking_id else "none")
+            for channel in CHANNELS
+        }
+
+    def channels_by_tracking_id(self) -> dict[str, tuple[str, ...]]:
+        """Each tracking ID in use -> the channels whose links carry it, in CHANNELS order."""
+        found: dict[str, list[str]] = {}
+        for channel in CHANNELS:
+            tracking_id = self.tracking_id_for(channel)
+            if tracking_id is not None:
+                found.setdefault(tracking_id, []).append(channel)
+        return {tracking_id: tuple(channels) for tracking_id, channels in found.items()}
 
     @property
     def shared_redis_url(self) -> str | None:
@@ -152,7 +230,7 @@ class Settings(NamedTuple):
     def warnings(self) -> tuple[str, ...]:
         """Settings that work but leave a feature off, naming what stops working."""
         found = []
-        if not self.tracking_id:
+        if not self.default_tracking_id:
             found.append(
                 "ALIEXPRESS_TRACKING_ID is not set: /api/links answers 503 not_configured and "
                 "products carry no affiliate_url (no commission is earned)."
@@ -181,6 +259,7 @@ class Settings(NamedTuple):
             "PUBLIC_BASE_URL": bool(self.public_base_url),
             "OWNER_API_KEY": bool(self.owner_api_key),
             "REDIS_URL": bool(self.redis_url),
+            **{name: bool(getattr(self, field)) for name, field in CHANNEL_TRACKING_VARIABLES},
         }
 
 
@@ -212,7 +291,12 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         mcp_allowed_origins=origins(value("MCP_ALLOWED_ORIGINS")),
         redis_url=value("REDIS_URL"),
         **{field_name: value(name) for name, field_name in LIMIT_VARIABLES},
+        **{field_name: value(name) for name, field_name in CHANNEL_TRACKING_VARIABLES},
     )
+
+
+def valid_tracking_id(text: str) -> bool:
+    return 0 < len(text) <= 64 and all(char in _TRACKING_ID_CHARS for char in text)
 
 
 def limit_value(text: str) -> int | None:

@@ -16,6 +16,7 @@ from lib.aliexpress.errors import AliExpressError
 from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.config import Settings, get_settings
 from lib.http.auth import check_api_key
+from lib.http.channels import ChannelEntrance, channel_of
 from lib.http.context import RequestContext
 from lib.http.fastapi_errors import install_error_handlers
 from lib.http.rate_limit import enforce_client_rate_limit
@@ -102,6 +103,7 @@ def create_data_app(function: str, router: APIRouter, *, summary: str) -> FastAP
         app.dependency_overrides = router.dependency_overrides_provider.dependency_overrides
     install_error_handlers(app, (AliExpressError,))
     app.add_middleware(TrailingSlashInsensitive)
+    app.add_middleware(ChannelEntrance)  # inside RequestContext: the log shows the path asked
     app.add_middleware(RequestContext, function=function)
     return app
 
@@ -116,10 +118,12 @@ async def get_client_provider() -> ClientProvider:
 
 
 async def get_client(
+    request: Request,
     settings: SettingsDep,
     provider: Annotated[ClientProvider, Depends(get_client_provider)],
 ) -> AliExpressClient:
-    return provider.get(settings)
+    """The client whose links carry the request's channel's tracking ID."""
+    return provider.get(settings, channel_of(request.scope))
 
 
 ClientDep = Annotated[AliExpressClient, Depends(get_client)]

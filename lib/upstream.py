@@ -15,7 +15,7 @@ from lib.aliexpress.errors import NotConfiguredError
 from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
 from lib.cache import ResponseCache, TTLCache
-from lib.config import Settings
+from lib.config import DEFAULT_CHANNEL, Settings
 from lib.http.context import annotate
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient
         app_secret=settings.app_secret,
         api_url=settings.api_url,
         sign_method=settings.sign_method,  # type: ignore[arg-type] - checked by .configured
-        tracking_id=settings.tracking_id,
+        tracking_id=settings.default_tracking_id,
         **options,
     )
 
@@ -78,7 +78,8 @@ def upstream_budget(settings: Settings) -> UpstreamBudget:
 
 
 class ClientProvider:
-    """One pooled client per instance, made on first use.
+    """One pooled client per instance, made on first use, and a view of it per
+    channel's tracking ID (same connections, cache and budget).
 
     Pools belong to an event loop: if the loop changes (tests start one per
     client), a new client is made rather than reusing sockets of a dead loop.
@@ -90,8 +91,18 @@ class ClientProvider:
         self._slot: tuple[asyncio.AbstractEventLoop, Settings, AliExpressClient] | None = None
         # The instance's budget outlives a client remade for a new loop: bans persist.
         self._budget: tuple[Settings, UpstreamBudget] | None = None
+        self._views: dict[str | None, AliExpressClient] = {}  # by tracking ID, of _slot's
 
-    def get(self, settings: Settings) -> AliExpressClient:
+    def get(self, settings: Settings, channel: str = DEFAULT_CHANNEL) -> AliExpressClient:
+        """The client whose links carry ``channel``'s tracking ID."""
+        base = self._base(settings)
+        tracking_id = settings.tracking_id_for(channel)
+        view = self._views.get(tracking_id)
+        if view is None:
+            view = self._views[tracking_id] = base.with_tracking_id(tracking_id)
+        return view
+
+    def _base(self, settings: Settings) -> AliExpressClient:
         loop = asyncio.get_running_loop()
         if self._slot is not None and self._slot[0] is loop and self._slot[1] == settings:
             return self._slot[2]
@@ -104,6 +115,7 @@ class ClientProvider:
             **self.client_options,
         )
         self._slot = (loop, settings, client)
+        self._views = {}
         return client
 
     def _budget_for(self, settings: Settings) -> UpstreamBudget:

@@ -485,6 +485,23 @@ def shared_state(root: Path) -> Result:
     )
 
 
+def attribution(root: Path) -> Result:
+    """Which tracking ID each channel's links carry, with the settings set here."""
+    settings = load_settings(local_environment(root))
+    shown = [
+        f"{channel}={tracking_id or '(none: no links)'}"
+        + ("" if settings.own_tracking_id(channel) or tracking_id is None else " (default)")
+        for channel, tracking_id in settings.attribution().items()
+    ]
+    return Result(
+        "tracking ID per channel (which assistant earned what: /api/orders/summary)",
+        not settings.attribution_problems,
+        ", ".join(shown),
+        "Each ALIEXPRESS_TRACKING_ID_<CHANNEL> must be a tracking ID created in the "
+        "AliExpress portal (README: Attribution).",
+    )
+
+
 def bytecode_paths() -> Result:
     """Which way of deploying ships bytecode (Vercel's builder ships none by default)."""
     return Result(
@@ -521,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [check(root) for check in CHECKS] + check_dependencies_and_imports(root)
     results.append(check_settings(root))
     results.append(shared_state(root))
+    results.append(attribution(root))
     results.append(live_variables(root))
     results.append(bytecode_paths())
     for result in results:

@@ -17,6 +17,7 @@ builds a product model), and each class costs cold-start time.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import re
@@ -129,6 +130,15 @@ class AliExpressClient:
     cache: ResponseCache | None = field(default=None, repr=False)
     budget: CallBudget | None = field(default=None, repr=False)
     _active: Transport | None = field(default=None, init=False, repr=False)
+
+    def with_tracking_id(self, tracking_id: str | None) -> AliExpressClient:
+        """This client for links that carry ``tracking_id`` (one channel's): the same
+        connections, cache and call budget. The tracking ID is a parameter of every call
+        that makes links, so it is part of that answer's cache key (:func:`cache_key`):
+        an answer cached for one tracking ID is never handed out with another."""
+        if tracking_id == self.tracking_id:
+            return self
+        return dataclasses.replace(self, tracking_id=tracking_id, transport=self._transport())
 
     # -- affiliate methods ---------------------------------------------------------
 

@@ -82,7 +82,9 @@ async def run_tool(
         params = parse_params(definition.params, lenient_lists(definition.params, arguments))
         settings = get_settings()
         await enforce_client_rate_limit(settings)
-        answer = await definition.operation(clients.get(settings), settings, params)
+        # Every tool call is the mcp channel: its links carry ALIEXPRESS_TRACKING_ID_MCP.
+        annotate(channel="mcp")
+        answer = await definition.operation(clients.get(settings, "mcp"), settings, params)
     except (HTTPProblem, AliExpressError) as problem:
         annotate(tool_error=problem.code)
         return tool_error(problem.code, problem.message)

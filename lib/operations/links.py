@@ -37,16 +37,18 @@ async def affiliate_links(
     params: AffiliateLinksParams,
     resolver: ShortLinkResolver | None = None,
 ) -> LinkBatch:
-    """A short link becomes its product page first, so the affiliate link carries this
-    deployment's tracking ID (``resolver``: this instance's unless given)."""
+    """A short link becomes its product page first, so the affiliate link carries the
+    caller's channel's tracking ID, the client's (``resolver``: this instance's unless
+    given)."""
     urls = aliexpress_urls(params.urls)
-    if not settings.tracking_id:
+    tracking_id = client.tracking_id
+    if not tracking_id:
         raise NotConfiguredError(("ALIEXPRESS_TRACKING_ID",))
     sources = await resolve_link_targets(urls, resolver or link_resolvers.get())
-    links = await client.generate_links(sources, settings.tracking_id)
+    links = await client.generate_links(sources, tracking_id)
     # Answer with the URLs as sent: a short link's entry names the short link.
     links = [link.model_copy(update={"url": sent}) for sent, link in zip(urls, links, strict=True)]
-    return LinkBatch(links=links, tracking_id=settings.tracking_id)
+    return LinkBatch(links=links, tracking_id=tracking_id)
 
 
 def aliexpress_urls(values: list[str]) -> list[str]:

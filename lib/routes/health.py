@@ -3,8 +3,9 @@ lightest function and answers even when nothing else can.
 
 ``GET /api/health`` (alias ``/health``) reports mode, version, region, which
 configuration is present (as booleans), what is missing, which values are unusable
-(``problems``) and which leave a feature off (``warnings``). ``?deep=1`` - behind
-the API key when one is set - makes one cheap signed upstream call and reports
+(``problems``) and which leave a feature off (``warnings``), and for each channel whether
+its links carry its own tracking ID, the default one or none (``tracking_ids``).
+``?deep=1`` - behind the API key when one is set - makes one cheap signed upstream call and reports
 whether credentials and signing work, and how long it took; then, when that call
 worked, ``advanced_api`` says which Advanced API methods (shipping, SKU detail, hot
 products, smartmatch) the app may call - each probed at most once per instance
@@ -36,6 +37,7 @@ async def health(request: Request) -> Response:
         "problems": list(settings.problems),
         "warnings": list(settings.warnings),
         "shared_state": settings.shared_state,
+        "tracking_ids": settings.attribution_sources(),
     }
     if request.param("deep") in ("1", "true", "yes"):
         check_api_key(request.headers.get("authorization"), settings.proxy_api_key)

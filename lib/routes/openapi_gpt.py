@@ -2,7 +2,9 @@
 
 Serves the checked-in ``lib/openapi_gpt.json`` (generated from the data
 functions' FastAPI apps by ``make spec``), patched per request: ``servers`` holds
-the public https URL, and the bearer scheme appears only when PROXY_API_KEY is set.
+the public https URL plus ``/gpt``, the GPT channel's entrance (lib/http/channels.py: a
+GPT's links carry ALIEXPRESS_TRACKING_ID_GPT), and the bearer scheme appears only when
+PROXY_API_KEY is set.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 from lib.config import Settings, get_settings
 from lib.http.plain import Request, Response, json_response
+
+GPT_ENTRANCE = "/gpt"  # lib/http/channels.py ENTRANCES (not imported: it needs no ASGI here)
 
 SPEC_FILE = Path(__file__).resolve().parents[1] / "openapi_gpt.json"
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?")
@@ -50,7 +54,8 @@ def public_base_url(settings: Settings, request: Request) -> str:
 def spec_for(settings: Settings, request: Request) -> dict[str, Any]:
     # A new top-level dict: the cached document itself is never modified.
     document = _spec_document(with_security=bool(settings.proxy_api_key))
-    return {**document, "servers": [{"url": public_base_url(settings, request)}]}
+    url = public_base_url(settings, request) + GPT_ENTRANCE
+    return {**document, "servers": [{"url": url}]}
 
 
 async def openapi_gpt(request: Request) -> Response:

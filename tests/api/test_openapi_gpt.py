@@ -39,7 +39,8 @@ async def test_spec_on_both_paths(call: Caller, env, path: str) -> None:
     assert response.status_code == 200
     assert "s-maxage" in response.headers["cache-control"]
     spec = response.json()
-    assert spec["servers"] == [{"url": "https://shop-helper.example.com"}]
+    # The GPT channel's entrance: a GPT's links carry ALIEXPRESS_TRACKING_ID_GPT.
+    assert spec["servers"] == [{"url": "https://shop-helper.example.com/gpt"}]
     assert operation_ids(spec) == GPT_OPERATIONS
 
 
@@ -50,7 +51,7 @@ async def test_served_spec_passes_the_gpt_rules_and_the_validator(
     extra = {"PROXY_API_KEY": api_key} if api_key else {}
     env(**FULL_CONFIG, VERCEL_PROJECT_PRODUCTION_URL="aliexpress-gpt.vercel.app", **extra)
     spec = (await call("openapi_gpt", "/openapi-gpt.json")).json()
-    assert spec["servers"] == [{"url": "https://aliexpress-gpt.vercel.app"}]
+    assert spec["servers"] == [{"url": "https://aliexpress-gpt.vercel.app/gpt"}]
     assert lint(spec) == []
     validate(spec)
     schemes = spec["components"].get("securitySchemes", {})
@@ -77,7 +78,7 @@ async def test_server_falls_back_to_the_forwarded_host(call: Caller, env) -> Non
         "/openapi-gpt.json",
         headers={"x-forwarded-host": "preview-abc.vercel.app", "x-forwarded-proto": "https"},
     )
-    assert response.json()["servers"] == [{"url": "https://preview-abc.vercel.app"}]
+    assert response.json()["servers"] == [{"url": "https://preview-abc.vercel.app/gpt"}]
 
 
 async def test_hostile_host_header_is_not_echoed(call: Caller, env) -> None:
@@ -85,7 +86,7 @@ async def test_hostile_host_header_is_not_echoed(call: Caller, env) -> None:
     response = await call(
         "openapi_gpt", "/openapi-gpt.json", headers={"x-forwarded-host": 'evil.example/"><script>'}
     )
-    assert response.json()["servers"] == [{"url": "https://localhost"}]
+    assert response.json()["servers"] == [{"url": "https://localhost/gpt"}]
 
 
 async def test_spec_is_served_even_unconfigured(call: Caller, env) -> None:
