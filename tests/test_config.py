@@ -116,3 +116,64 @@ def test_limits_are_whole_numbers_or_off() -> None:
         "UPSTREAM_CALLS_PER_DAY must be a whole number of at least 1: the limit is off.",
     )
     assert load_settings(CREDENTIALS).limit("rate_limit_per_minute") is None
+
+
+# -- a tracking ID per channel (#25) -----------------------------------------------------
+
+
+def test_each_channel_falls_back_to_the_default_tracking_id() -> None:
+    settings = load_settings({**LIVE, "ALIEXPRESS_TRACKING_ID_MCP": " owner_mcp\n"})
+    assert settings.attribution() == {
+        "gpt": "tracking",
+        "mcp": "owner_mcp",
+        "web": "tracking",
+        "api": "tracking",
+    }
+    assert settings.attribution_sources()["mcp"] == "own"
+    assert settings.channels_by_tracking_id() == {
+        "tracking": ("gpt", "web", "api"),
+        "owner_mcp": ("mcp",),
+    }
+    assert settings.problems == ()
+
+
+def test_an_unknown_channel_gets_the_default() -> None:
+    assert load_settings(LIVE).tracking_id_for("claude") == "tracking"
+
+
+def test_every_tracking_id_follows_one_rule() -> None:
+    bad = {
+        "ALIEXPRESS_TRACKING_ID_GPT": "gpt id",
+        "ALIEXPRESS_TRACKING_ID_WEB": "x" * 65,
+        "ALIEXPRESS_TRACKING_ID_API": "a&b=c",
+        "ALIEXPRESS_TRACKING_ID_MCP": "ok-id_1.2",
+    }
+    settings = load_settings({**LIVE, **bad})
+    assert [p.split(" ")[0] for p in settings.problems] == [
+        "ALIEXPRESS_TRACKING_ID_GPT",
+        "ALIEXPRESS_TRACKING_ID_WEB",
+        "ALIEXPRESS_TRACKING_ID_API",
+    ]
+    assert settings.mode == "live"
+    assert settings.attribution() == {
+        "gpt": "tracking",
+        "mcp": "ok-id_1.2",
+        "web": "tracking",
+        "api": "tracking",
+    }
+    # Problems describe a value without repeating it.
+    assert not any(value in " ".join(settings.problems) for value in ("gpt id", "a&b=c"))
+
+
+def test_an_unusable_default_leaves_no_links_and_says_so() -> None:
+    settings = load_settings({**CREDENTIALS, "ALIEXPRESS_TRACKING_ID": "tab\there"})
+    assert settings.default_tracking_id is None
+    assert settings.attribution() == dict.fromkeys(("gpt", "mcp", "web", "api"))
+    assert settings.problems[0].startswith("ALIEXPRESS_TRACKING_ID must be")
+    assert settings.warnings[0].startswith("ALIEXPRESS_TRACKING_ID is not set")
+
+
+def test_presence_names_the_channel_variables_as_booleans() -> None:
+    presence = load_settings({**LIVE, "ALIEXPRESS_TRACKING_ID_GPT": "owner_gpt"}).presence()
+    assert presence["ALIEXPRESS_TRACKING_ID_GPT"] is True
+    assert presence["ALIEXPRESS_TRACKING_ID_WEB"] is False

@@ -17,6 +17,15 @@ from devtools.vercel_routes import Router, Target, compile_source
         ("/api/products/1005006123456789", Target("function", "products")),
         ("/api/links", Target("function", "links")),
         ("/api/categories", Target("function", "categories")),
+        # The GPT and web channels' entrances (lib/http/channels.py): the same functions.
+        ("/gpt/api/products/search", Target("function", "products")),
+        ("/gpt/api/products/1005006123456789/shipping", Target("function", "products")),
+        ("/gpt/api/links", Target("function", "links")),
+        ("/gpt/api/categories", Target("function", "categories")),
+        ("/gpt/api/promotions/products", Target("function", "promotions")),
+        ("/web/api/products/hot", Target("function", "products")),
+        ("/web/api/links", Target("function", "links")),
+        ("/gpt/api/orders", Target("function", "health")),  # the owner's: no channel
         ("/api/nope", Target("function", "health")),  # catch-all: JSON 404 from health
         ("/favicon.ico", Target("function", "health")),
         ("/../vercel.json", Target("function", "health")),  # never escapes public/
