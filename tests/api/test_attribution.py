@@ -8,6 +8,10 @@ import json
 import pytest
 
 from devtools.fake_gateway import FakeGateway
+from devtools.httpx_transport import gateway_transport
+from devtools.redis_server import RedisServer
+from lib.data_api import get_client_provider
+from lib.upstream import ClientProvider
 from tests.api.conftest import FULL_CONFIG, Caller
 from tests.attribution import CHANNEL_ENV, ENTRANCES, TRACKING_IDS, wrong_links
 from tests.conftest import TRACKING_ID
@@ -131,3 +135,20 @@ async def test_the_log_line_names_the_channel(
         assert response.status_code == 200
         assert line["channel"] == channel
         assert line["route"] == "/api/products/search"
+
+
+async def test_through_redis_each_instance_hands_out_each_channel_its_own_links(
+    call: Caller, apps, env, gateway: FakeGateway, redis: RedisServer
+) -> None:
+    """Instances share cached answers through Redis (#24), keyed with the tracking ID like
+    the in-process cache: a gpt answer cached by one instance is never another channel's."""
+    env(**FULL_CONFIG, **CHANNEL_ENV, REDIS_URL=redis.url)
+    search = "/api/products/search?q=phone"
+    instances = [ClientProvider(transport=gateway_transport(gateway)) for _ in range(2)]
+    for instance in instances:
+        apps["products"].dependency_overrides[get_client_provider] = lambda: instance  # noqa: B023
+        for channel in ("gpt", "web"):
+            body = (await call("products", ENTRANCES[channel] + search)).json()
+            assert wrong_links(body, TRACKING_IDS[channel]) == [], (instance, channel)
+    asked = [c["tracking_id"] for c in gateway.calls]
+    assert asked == [TRACKING_IDS["gpt"], TRACKING_IDS["web"]]  # the second one: all hits
