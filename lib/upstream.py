@@ -16,7 +16,7 @@ from lib.aliexpress.shortlinks import ShortLinkResolver
 from lib.aliexpress.transport import Transport
 from lib.cache import ResponseCache, TTLCache
 from lib.config import DEFAULT_CHANNEL, Settings
-from lib.http.context import annotate
+from lib.http.context import annotate, logged
 
 if TYPE_CHECKING:
     from lib.shared.limits import UpstreamBudget
@@ -38,7 +38,20 @@ def client_from_settings(settings: Settings, **options: Any) -> AliExpressClient
 
 
 def log_upstream_call(call: UpstreamCall) -> None:
-    """Put what one upstream call cost on the current request's log line."""
+    """Put what one upstream call cost on the current request's log line. A request's
+    later calls (hot-product links after a page, an owner's order pages) add their time
+    and attempts to it, so ``latency_ms - upstream_ms`` stays the function's own time;
+    method and cache stay the first call's, the outcome is the last failure if any."""
+    calls = logged("upstream_calls") or (1 if logged("upstream_method") else 0)
+    if calls:
+        outcome = logged("upstream_outcome")
+        annotate(
+            upstream_ms=round(logged("upstream_ms") + call.elapsed_ms, 1),
+            upstream_attempts=logged("upstream_attempts") + call.attempts,
+            upstream_outcome=call.outcome if call.outcome != "ok" else outcome,
+            upstream_calls=calls + 1,
+        )
+        return
     annotate(
         upstream_method=call.method,
         upstream_ms=call.elapsed_ms,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from devtools.fake_gateway.catalog import promotion_link
+from devtools.fake_gateway.catalog import HOT_LINK_TYPE, promotion_link
 from tests.conftest import TRACKING_ID
 
 # ALIEXPRESS_TRACKING_ID_<CHANNEL>; the api channel keeps the default (TRACKING_ID).
@@ -20,9 +20,15 @@ ENTRANCES = {"gpt": "/gpt", "web": "/web", "api": ""}
 def carried_by(affiliate_url: str, source: str) -> str | None:
     """The tracking ID (of TRACKING_IDS) an affiliate URL for ``source`` carries."""
     for tracking_id in TRACKING_IDS.values():
-        if affiliate_url == promotion_link(source, tracking_id):
-            return tracking_id
+        for link_type in (0, HOT_LINK_TYPE):
+            if affiliate_url == promotion_link(source, tracking_id, link_type):
+                return tracking_id
     return None
+
+
+def link_type_code(entry: Mapping[str, Any]) -> int:
+    """The link.generate type an answer says its link is (links answers: ordinary)."""
+    return HOT_LINK_TYPE if entry.get("link_type") == "hot" else 0
 
 
 def products_of(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -35,16 +41,13 @@ def products_of(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def wrong_links(answer: Mapping[str, Any], tracking_id: str) -> list[str]:
     """Every affiliate URL in ``answer`` that does not carry ``tracking_id`` (empty: right).
     An answer without any affiliate URL is wrong too: there is nothing to attribute."""
-    pairs: Iterable[tuple[str | None, str]]
-    if "links" in answer:
-        pairs = [(link["affiliate_url"], link["url"]) for link in answer["links"]]
-    else:
-        pairs = [(p.get("affiliate_url"), p["url"]) for p in products_of(answer)]
-    pairs = list(pairs)
-    if not pairs:
+    entries: Iterable[Mapping[str, Any]]
+    entries = answer["links"] if "links" in answer else products_of(answer)
+    found = [(e.get("affiliate_url"), e["url"], link_type_code(e)) for e in entries]
+    if not found:
         return ["(no affiliate URLs in the answer)"]
     return [
         f"{url} carries {carried_by(url, source) if url else None}"
-        for url, source in pairs
-        if url != promotion_link(source, tracking_id)
+        for url, source, link_type in found
+        if url != promotion_link(source, tracking_id, link_type)
     ]

@@ -77,6 +77,11 @@ class FakeGateway:
     connections: int = 0  # distinct client connections seen (keep-alive checks)
     _peers: set[Any] = field(default_factory=set)
 
+    def last_call(self, method: str) -> dict[str, str]:
+        """The params of the last call to ``method`` (tests: a request may make several,
+        e.g. a page of products and then its hot-product links)."""
+        return next(c for c in reversed(self.calls) if c.get("method") == method)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await serve_lifespan(receive, send)

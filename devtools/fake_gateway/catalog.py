@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,8 @@ SORT_KEYS = {
     "LAST_VOLUME_DESC": (lambda p: int(p.get("lastest_volume") or 0), True),
 }
 HOT_MIN_COMMISSION = Decimal(8)
+_ITEM_URL = re.compile(r"/item/([0-9]+)\.html")  # the fake's own reading, not lib's
+HOT_LINK_TYPE = 2  # link.generate promotion_link_type of a hot-product link
 # featuredpromo.products.get sorts with its own vocabulary (see app.py's docstring).
 PROMO_SORT_KEYS = {
     "priceAsc": SORT_KEYS["SALE_PRICE_ASC"],
@@ -104,8 +107,16 @@ class Catalog:
         sources = [s for s in params.get("source_values", "").split(",") if s]
         if not sources:
             raise QueryError("source_values is required")
+        link_type = _int_param(params, "promotion_link_type", 0)
+        if link_type not in (0, HOT_LINK_TYPE):
+            raise QueryError("promotion_link_type must be 0 or 2")
         links = [
-            {"promotion_link": promotion_link(source, tracking_id), "source_value": source}
+            {
+                "promotion_link": promotion_link(
+                    source, tracking_id, self._link_type(source, link_type)
+                ),
+                "source_value": source,
+            }
             for source in sources
             if "aliexpress." in source
         ]
@@ -114,6 +125,19 @@ class Catalog:
             "tracking_id": tracking_id,
             "promotion_links": {"promotion_link": links},
         }
+
+    def _link_type(self, source: str, asked: int) -> int:
+        """Type 2 makes a hot link only for a hot product; otherwise (a guess: AliExpress
+        does not document it) an ordinary one."""
+        if asked != HOT_LINK_TYPE:
+            return 0
+        found = _ITEM_URL.search(source)
+        product_id = found.group(1) if found else None
+        hot = any(
+            str(p["product_id"]) == product_id and p.get("hot_product_commission_rate")
+            for p in self.products
+        )
+        return HOT_LINK_TYPE if hot else 0
 
     def featured_promos(self) -> dict[str, Any]:
         promos = [
@@ -364,8 +388,11 @@ class Catalog:
         )
 
 
-def promotion_link(source: str, tracking_id: str) -> str:
-    token = hashlib.sha256(f"{tracking_id}|{source}".encode()).hexdigest()[:12]
+def promotion_link(source: str, tracking_id: str, link_type: int = 0) -> str:
+    """The fake's affiliate link: a hash, so tests can tell which tracking ID and link type
+    made it (real links reveal neither). A hot-product link (type 2) hashes differently."""
+    kind = "hot|" if link_type == HOT_LINK_TYPE else ""
+    token = hashlib.sha256(f"{kind}{tracking_id}|{source}".encode()).hexdigest()[:12]
     return f"https://s.click.aliexpress.com/e/_o{token}"
 
 

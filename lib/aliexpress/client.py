@@ -64,6 +64,8 @@ CACHE_TTL = {
 # smartmatch is documented to take product_id or device_id; a public client reports the
 # live gateway demanding device_id anyway. This constant identifies no shopper.
 SMARTMATCH_DEVICE_ID = "aliexpress-gpt-proxy"
+# link.generate promotion_link_type (sergioteula/python-aliexpress-api LinkType).
+NORMAL_LINK, HOT_LINK = 0, 2
 NO_RESULT_CODE = 405  # resp_code the platform uses for "nothing matched"
 # ASCII digits, from the start of a run only: linear time on a message of any length.
 _BAN_SECONDS = re.compile(r"(?<![0-9])([0-9]+)\s*second")
@@ -166,17 +168,26 @@ class AliExpressClient:
 
         return converted(result.get("products"), "product", to_product_detail)
 
-    async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
-        """``aliexpress.affiliate.link.generate``: affiliate links, in request order."""
+    async def generate_links(
+        self,
+        urls: Sequence[str],
+        tracking_id: str,
+        *,
+        link_type: int = NORMAL_LINK,
+        deadline: float | None = None,
+    ) -> list[AffiliateLink]:
+        """``aliexpress.affiliate.link.generate``: affiliate links, in request order
+        (``link_type``: ``NORMAL_LINK`` or ``HOT_LINK``, CONTRACT §9)."""
         # source_values is comma-separated: a comma inside a URL must travel as %2C.
         sources = [url.replace(",", "%2C") for url in urls]
         result = await self.call(
             "aliexpress.affiliate.link.generate",
             {
-                "promotion_link_type": 0,
+                "promotion_link_type": link_type,
                 "source_values": ",".join(sources),
                 "tracking_id": tracking_id,
             },
+            deadline=deadline,
         )
         from lib.aliexpress.link_models import AffiliateLink
 

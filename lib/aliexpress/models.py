@@ -14,12 +14,16 @@ falling back to ``app_sale_price``) and ``ship_to_days`` ("reachable countries a
 time", a string). That model does not say how ``ship_to_days`` is written: INFERRED here
 that it carries the days as a number (``"7"``) or one number in words (``"7 days"``);
 anything else, and more than a year, is ``null``.
+
+``hot_product_commission_rate`` (a percent string like ``commission_rate``) is in the
+same Product.go, in sergioteula/python-aliexpress-api ``models/product.py`` and in moh3a/ae_sdk
+``Affiliate_Base_Product_Details``; lib/operations/hot_links.py says what it is used for.
 """
 
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -79,6 +83,18 @@ class Product(BaseModel):
     shop: Shop | None
     category: CategoryRef | None
     commission_rate_percent: float | None
+    hot_commission_rate_percent: float | None = Field(
+        default=None,
+        description="What a hot-product link earns, when AliExpress marks the product hot.",
+    )
+    link_type: Literal["hot", "normal"] | None = Field(
+        default=None,
+        description="hot: affiliate_url is a hot-product link (earns "
+        "hot_commission_rate_percent); normal: an ordinary one; null: no affiliate_url.",
+    )
+    link_commission_rate_percent: float | None = Field(
+        default=None, description="The commission affiliate_url earns, in percent."
+    )
     promo_code: PromoCode | None = Field(
         description="A coupon code for this product, when AliExpress offers one."
     )
@@ -174,6 +190,8 @@ def _product_fields(record: Mapping[str, object]) -> dict[str, Any] | None:
             category = CategoryRef(id=category_id, name=name)
             break
     discount = percent_to_float(field("discount"))
+    affiliate_url = field("promotion_link")
+    commission = percent_to_float(field("commission_rate"))
     return {
         "id": product_id,
         "title": field("product_title"),
@@ -184,10 +202,14 @@ def _product_fields(record: Mapping[str, object]) -> dict[str, Any] | None:
         "orders": to_int(field("lastest_volume")),  # sic: the platform's spelling
         "image_url": field("product_main_image_url"),
         "url": field("product_detail_url"),
-        "affiliate_url": field("promotion_link"),
+        "affiliate_url": affiliate_url,
         "shop": shop,
         "category": category,
-        "commission_rate_percent": percent_to_float(field("commission_rate")),
+        "commission_rate_percent": commission,
+        "hot_commission_rate_percent": percent_to_float(field("hot_product_commission_rate")),
+        # The link as the platform made it: an ordinary one until hot_links makes it hot.
+        "link_type": "normal" if affiliate_url else None,
+        "link_commission_rate_percent": commission if affiliate_url else None,
         "promo_code": to_promo_code(record.get("promo_code_info")),
         "app_price": _money(field("target_app_sale_price"), field("target_app_sale_price_currency"))
         or _money(field("app_sale_price"), field("app_sale_price_currency")),

@@ -51,6 +51,12 @@ def annotate(**fields: Any) -> None:
         current.update(fields)
 
 
+def logged(name: str) -> Any:
+    """A field already on the current request's log line (None if none or no request)."""
+    current = _log_fields.get()
+    return None if current is None else current.get(name)
+
+
 def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
     for name, value in headers:
         if name == b"x-vercel-id":

@@ -13,6 +13,7 @@ from lib.aliexpress.queries import ProductQuery, Sort
 from lib.aliexpress.shortlinks import ShortLinkResolver, is_short_link, resolve_product_refs
 from lib.config import Settings
 from lib.http.errors import InvalidParameter, NotFound
+from lib.operations.hot_links import hot_page, with_hot_links
 from lib.operations.params import MAX_PAGE, LocaleParams
 from lib.upstream import link_resolvers
 
@@ -180,13 +181,13 @@ async def search_products(
     query = product_query(params, settings)
     if not query.keywords and query.category_id is None:
         raise InvalidParameter("q", "give q (keywords) or category_id.")
-    return await client.query_products(query)
+    return await hot_page(client, await client.query_products(query))
 
 
 async def hot_products(
     client: AliExpressClient, settings: Settings, params: ProductSearchParams
 ) -> ProductPage:
-    return await client.query_hot_products(product_query(params, settings))
+    return await hot_page(client, await client.query_hot_products(product_query(params, settings)))
 
 
 async def get_product(
@@ -195,16 +196,17 @@ async def get_product(
     found = await client.get_product_details([params.product_id], params.locale(settings))
     if not found:
         raise NotFound(unknown_product_message(params.product_id))
-    return found[0]
+    return (await with_hot_links(client, found[:1]))[0]
 
 
 async def similar_products(
     client: AliExpressClient, settings: Settings, params: SimilarProductsParams
 ) -> SimilarPage:
     """Products related to one product, never the product itself; none is an empty page."""
-    return await client.get_similar_products(
+    page = await client.get_similar_products(
         params.product_id, params.locale(settings), page=params.page
     )
+    return await hot_page(client, page)
 
 
 async def get_products(
@@ -216,7 +218,9 @@ async def get_products(
     """Short links are resolved first (``resolver``: this instance's unless given)."""
     refs = product_refs_from(params.ids)
     product_ids = await resolve_product_refs(refs, resolver or link_resolvers.get())
-    found = await client.get_product_details(product_ids, params.locale(settings))
+    found = await with_hot_links(
+        client, await client.get_product_details(product_ids, params.locale(settings))
+    )
     known = {product.id for product in found}
     return ProductBatch(products=found, not_found=[i for i in product_ids if i not in known])
 

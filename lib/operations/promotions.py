@@ -8,6 +8,7 @@ from lib.aliexpress.promotion_models import PromotionList
 from lib.aliexpress.queries import PromotionProductQuery, Sort
 from lib.config import Settings
 from lib.http.errors import InvalidParameter
+from lib.operations.hot_links import hot_page
 from lib.operations.params import MAX_PAGE, LocaleParams
 
 
@@ -67,4 +68,4 @@ async def promotion_products(
         page_size=params.page_size,
         locale=params.locale(settings),
     )
-    return await client.query_promotion_products(query)
+    return await hot_page(client, await client.query_promotion_products(query))

@@ -205,6 +205,7 @@ FULL_RECORD = {
     "second_level_category_id": "380230",
     "second_level_category_name": "Cases",
     "commission_rate": "7.0%",
+    "hot_product_commission_rate": "11.5%",
     "some_new_field": {"ignored": True},
 }
 
@@ -225,10 +226,25 @@ def test_full_record_to_contract_product() -> None:
         "shop": {"id": "912345", "name": "Shop", "url": "https://www.aliexpress.com/store/912345"},
         "category": {"id": "380230", "name": "Cases"},
         "commission_rate_percent": 7.0,
+        "hot_commission_rate_percent": 11.5,
+        # What the record's own link earns: an ordinary one (hot_links makes hot ones).
+        "link_type": "normal",
+        "link_commission_rate_percent": 7.0,
         "promo_code": None,
         "app_price": None,
         "delivery_days": None,
     }
+
+
+def test_a_product_without_a_link_has_no_link_type_or_link_commission() -> None:
+    product = to_product({**FULL_RECORD, "promotion_link": None})
+    assert (product.link_type, product.link_commission_rate_percent) == (None, None)
+    assert (
+        to_product({**FULL_RECORD, "hot_product_commission_rate": "n/a"}).model_dump()[
+            "hot_commission_rate_percent"
+        ]
+        is None
+    )
 
 
 def test_detail_adds_images_and_video() -> None:

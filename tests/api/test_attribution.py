@@ -45,12 +45,13 @@ async def test_every_link_route_gives_each_channel_its_own_tracking_id(
     call: Caller, channels: None, gateway: FakeGateway, route: str, channel: str
 ) -> None:
     function, path = LINK_ROUTES[route]
+    calls = []
     for attempt in ("cold", "cached"):
         response = await call(function, ENTRANCES[channel] + path)
         assert response.status_code == 200, response.text
         assert wrong_links(response.json(), TRACKING_IDS[channel]) == [], attempt
-    # The second answer came from the cache: one upstream call for the pair.
-    assert len(gateway.calls) == 1
+        calls.append(len(gateway.calls))
+    assert calls[0] >= 1 and calls[1] == calls[0]  # the second answer came from the cache
 
 
 async def test_a_cached_answer_never_reaches_another_channel(
@@ -150,5 +151,5 @@ async def test_through_redis_each_instance_hands_out_each_channel_its_own_links(
         for channel in ("gpt", "web"):
             body = (await call("products", ENTRANCES[channel] + search)).json()
             assert wrong_links(body, TRACKING_IDS[channel]) == [], (instance, channel)
-    asked = [c["tracking_id"] for c in gateway.calls]
+    asked = [c["tracking_id"] for c in gateway.calls if c["method"].endswith("product.query")]
     assert asked == [TRACKING_IDS["gpt"], TRACKING_IDS["web"]]  # the second one: all hits

@@ -22,6 +22,9 @@ def shopper() -> dict[str, str]:
     return {"x-forwarded-for": f"203.0.113.{uuid.uuid4().int % 250}, 10.0.0.1", "x-real-ip": "x"}
 
 
+ORDINARY_PRODUCTS = ("1005006100402689", "1005006108357583", "1005006109182901")
+
+
 @pytest.fixture(params=["in-process", "redis"])
 def shared(request: pytest.FixtureRequest) -> dict[str, str]:
     if request.param == "in-process":
@@ -78,16 +81,18 @@ async def test_the_day_budget_answers_429_before_aliexpress_would(
     call: Caller, env, gateway: FakeGateway, shared: dict[str, str]
 ) -> None:
     env(**FULL_CONFIG, **shared, UPSTREAM_CALLS_PER_DAY="2")
-    for q in ("a", "b"):
-        assert (await call("products", f"/api/products/search?q={q}")).status_code == 200
+    # Products that are not hot: one upstream call each (a hot one adds its link's call).
+    first, second, third = ORDINARY_PRODUCTS
+    for product_id in (first, second):
+        assert (await call("products", f"/api/products/{product_id}")).status_code == 200
     before = len(gateway.calls)
-    response = await call("products", "/api/products/search?q=c")
+    response = await call("products", f"/api/products/{third}")
     assert_error(response, 429, "rate_limited")
     assert "UPSTREAM_CALLS_PER_DAY" in response.json()["error"]["message"]
     assert int(response.headers["retry-after"]) >= 1
     assert len(gateway.calls) == before  # not called
     # A cached answer is still served: the budget counts upstream calls only.
-    assert (await call("products", "/api/products/search?q=a")).status_code == 200
+    assert (await call("products", f"/api/products/{first}")).status_code == 200
 
 
 async def test_the_second_budget_refuses_a_burst(

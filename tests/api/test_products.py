@@ -26,6 +26,9 @@ PRODUCT_KEYS = {
     "shop",
     "category",
     "commission_rate_percent",
+    "hot_commission_rate_percent",
+    "link_type",
+    "link_commission_rate_percent",
     "promo_code",
     "app_price",
     "delivery_days",
@@ -53,7 +56,7 @@ async def test_search_maps_every_parameter(call: Caller, gateway: FakeGateway) -
         "&page=1&page_size=3&ship_to=gb&currency=GBP&language=DE&max_delivery_days=10",
     )
     assert response.status_code == 200, response.text
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.product.query")
     assert sent["min_sale_price"] == "150" and sent["max_sale_price"] == "8000"
     assert sent["sort"] == "SALE_PRICE_ASC" and sent["category_ids"] == "509"
     assert (sent["ship_to_country"], sent["target_currency"], sent["target_language"]) == (
@@ -77,7 +80,7 @@ async def test_search_defaults_come_from_env(call: Caller, env, gateway: FakeGat
     )
     response = await call("products", "/api/products/search?q=case")
     assert response.status_code == 200
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.product.query")
     assert (sent["target_currency"], sent["target_language"], sent["ship_to_country"]) == (
         "EUR",
         "FR",
@@ -93,7 +96,7 @@ async def test_codes_are_case_insensitive_like_the_settings(
         "products", "/api/products/search?q=case&currency=eur&language=fr&ship_to=de"
     )
     assert response.status_code == 200, response.text
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.product.query")
     assert (sent["target_currency"], sent["target_language"], sent["ship_to_country"]) == (
         "EUR",
         "FR",
@@ -339,7 +342,7 @@ async def test_similar_products_page_and_locale(call: Caller, gateway: FakeGatew
     )
     body = response.json()
     assert body["page"] == 2 and not body["has_more"]
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.product.smartmatch")
     assert sent["method"] == "aliexpress.affiliate.product.smartmatch"
     assert (sent["product_id"], sent["page_no"], sent["country"]) == (SIMILAR_TO, "2", "DE")
     assert sent["target_currency"] == "EUR" and "ship_to_country" not in sent
@@ -378,7 +381,9 @@ async def test_the_similar_route_leaves_the_product_route_alone(call: Caller) ->
 async def test_search_filters_by_platform_product_type(call: Caller, gateway: FakeGateway) -> None:
     response = await call("products", "/api/products/search?q=a&platform_product_type=tmall")
     assert response.status_code == 200, response.text
-    assert gateway.calls[-1]["platform_product_type"] == "TMALL"
+    assert (
+        gateway.last_call("aliexpress.affiliate.product.query")["platform_product_type"] == "TMALL"
+    )
     found = {p["id"] for p in response.json()["products"]}
     assert found == {"1005006116831171", "1005006136497315"}  # the catalog's Tmall stores
 

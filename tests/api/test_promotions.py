@@ -63,7 +63,7 @@ async def test_promotion_products_map_every_parameter(call: Caller, gateway: Fak
         "&page_size=5&ship_to=gb&currency=GBP&language=DE",
     )
     assert response.status_code == 200, response.text
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.featuredpromo.products.get")
     assert sent["method"] == "aliexpress.affiliate.featuredpromo.products.get"
     assert sent["promotion_name"] == "Hot Product" and sent["category_id"] == "509"
     assert sent["sort"] == "priceDesc" and sent["page_size"] == "5"
@@ -134,7 +134,7 @@ async def test_search_parameters_promotions_do_not_take_are_ignored(
 ) -> None:
     response = await call("promotions", "/api/promotions/products?name=weeklydeals&q=case")
     assert response.status_code == 200
-    assert "keywords" not in gateway.calls[-1]
+    assert "keywords" not in gateway.last_call("aliexpress.affiliate.featuredpromo.products.get")
 
 
 @pytest.mark.parametrize("path", ["/api/promotions", "/api/promotions/products?name=weeklydeals"])

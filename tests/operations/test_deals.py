@@ -43,7 +43,7 @@ async def test_promotion_products_use_the_deployments_locale(
     params = PromotionProductsParams(name=" weeklydeals ", language="DE")
     page = await promotion_products(client, settings, params)
     assert page.products
-    sent = gateway.calls[-1]
+    sent = gateway.last_call("aliexpress.affiliate.featuredpromo.products.get")
     assert sent["promotion_name"] == "weeklydeals"
     assert (sent["target_currency"], sent["country"], sent["target_language"]) == (
         "EUR",

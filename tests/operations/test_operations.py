@@ -113,10 +113,10 @@ async def test_links_need_aliexpress_urls_and_the_tracking_id(client: AliExpress
     assert [link.url for link in batch.links] == [url]
     with pytest.raises(InvalidParameter, match="not an AliExpress URL"):
         await affiliate_links(client, SETTINGS, AffiliateLinksParams(urls=["https://a.com/x"]))
+    # The tracking ID is the client's: the caller's channel's (lib/upstream.py).
+    untracked = client.with_tracking_id(None)
     with pytest.raises(NotConfiguredError, match="ALIEXPRESS_TRACKING_ID"):
-        await affiliate_links(
-            client, Settings(app_key="k", app_secret="s"), AffiliateLinksParams(urls=[url])
-        )
+        await affiliate_links(untracked, SETTINGS, AffiliateLinksParams(urls=[url]))
 
 
 async def test_categories_filter_by_parent(client: AliExpressClient) -> None:
