@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -29,7 +29,9 @@ from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import UpstreamTimeoutError
 from lib.aliexpress.order_models import (
     ORDER_STATUSES,
+    ChannelTotals,
     Order,
+    OrderPage,
     OrderQuery,
     OrderSummary,
     OrderTotals,
@@ -119,6 +121,19 @@ class _Bucket:
         if order.estimated_commission is not None:
             self.estimated_commission += Decimal(order.estimated_commission.amount)
 
+    def by_channel(
+        self, tracking_id: str | None, channels: tuple[str, ...], currency: str | None
+    ) -> ChannelTotals:
+        return ChannelTotals(
+            tracking_id=tracking_id,
+            channels=list(channels),
+            known=bool(channels),
+            currency=currency,
+            orders=self.orders,
+            paid_amount=str(self.paid_amount),
+            estimated_commission=str(self.estimated_commission),
+        )
+
     def totals(self, status: str | None, currency: str | None) -> OrderTotals:
         return OrderTotals(
             status=status,
@@ -140,13 +155,34 @@ class SummaryProgress:
         self.stopped_short: str | None = None
 
 
+# Tracking ID -> the channels whose links carry it (Settings.channels_by_tracking_id).
+Attribution = Mapping[str, tuple[str, ...]]
+
+
+def with_channels(page: OrderPage, attribution: Attribution) -> OrderPage:
+    """Each order of ``page`` names the channels its tracking ID belongs to."""
+    orders = [
+        order.model_copy(update={"channels": list(attribution.get(order.tracking_id or "", ()))})
+        for order in page.orders
+    ]
+    return page.model_copy(update={"orders": orders})
+
+
 def summarise(
-    first: date, last: date, orders: Iterable[Order], progress: SummaryProgress, max_pages: int
+    first: date,
+    last: date,
+    orders: Iterable[Order],
+    progress: SummaryProgress,
+    max_pages: int,
+    attribution: Attribution | None = None,
 ) -> OrderSummary:
-    """Counts and totals per (status, currency), and per currency over the orders that
-    still count (not ``invalid``: those will never be settled), in Decimal."""
+    """Counts and totals per (status, currency), and per currency and per tracking ID
+    over the orders that still count (not ``invalid``: those will never be settled), in
+    Decimal. Every tracking ID of ``attribution`` is listed, earning or not."""
+    attribution = attribution or {}
     by_status: dict[tuple[str | None, str | None], _Bucket] = {}
     by_currency: dict[str | None, _Bucket] = {}
+    by_tracking: dict[tuple[str | None, str | None], _Bucket] = {}
     count = 0
     for order in orders:
         count += 1
@@ -154,6 +190,11 @@ def summarise(
         by_status.setdefault((order.status, currency), _Bucket()).add(order)
         if order.status != "invalid":
             by_currency.setdefault(currency, _Bucket()).add(order)
+            by_tracking.setdefault((order.tracking_id, currency), _Bucket()).add(order)
+    earning = {tracking_id for tracking_id, _ in by_tracking}
+    for tracking_id in attribution:
+        if tracking_id not in earning:
+            by_tracking[(tracking_id, None)] = _Bucket()
     return OrderSummary(
         start=first,
         end=last,
@@ -166,6 +207,12 @@ def summarise(
         totals=[
             bucket.totals(None, currency)
             for currency, bucket in sorted(by_currency.items(), key=lambda i: i[0] or "")
+        ],
+        by_tracking_id=[
+            bucket.by_channel(tracking_id, attribution.get(tracking_id or "", ()), currency)
+            for (tracking_id, currency), bucket in sorted(
+                by_tracking.items(), key=lambda item: _tracking_key(item[0], attribution)
+            )
         ],
         complete=progress.stopped_short is None,
         pages_fetched=progress.pages,
@@ -181,10 +228,12 @@ async def collect_summary(
     *,
     max_pages: int = SUMMARY_MAX_PAGES,
     budget: float | None = None,
+    attribution: Attribution | None = None,
 ) -> OrderSummary:
     """Read every page of every status (the platform filters by one status at a time)
     until done, ``max_pages`` pages or the time ``budget`` (default: the client's
     deadline for one call) runs out; the answer says when it stopped short.
+    ``attribution`` names each tracking ID's channels.
 
     An upstream failure is raised, never summarised as zero.
     """
@@ -208,7 +257,9 @@ async def collect_summary(
                     "the whole range; narrow the date range for complete totals."
                 )
             if progress.stopped_short:
-                return summarise(first, last, progress.orders.values(), progress, max_pages)
+                return summarise(
+                    first, last, progress.orders.values(), progress, max_pages, attribution
+                )
             query = OrderQuery(
                 start=first,
                 end=last,
@@ -233,7 +284,7 @@ async def collect_summary(
             if not result.has_more or not result.orders:
                 break
             page += 1
-    return summarise(first, last, progress.orders.values(), progress, max_pages)
+    return summarise(first, last, progress.orders.values(), progress, max_pages, attribution)
 
 
 def _currency(order: Order) -> str | None:
@@ -241,6 +292,16 @@ def _currency(order: Order) -> str | None:
         if money is not None and money.currency:
             return money.currency
     return None
+
+
+def _tracking_key(
+    key: tuple[str | None, str | None], attribution: Attribution
+) -> tuple[int, str, str]:
+    """Configured tracking IDs first, in the channels' order, then unknown ones by name."""
+    tracking_id, currency = key
+    order = list(attribution)
+    rank = order.index(tracking_id) if tracking_id in order else len(order)
+    return rank, tracking_id or "", currency or ""
 
 
 def _sort_key(item: tuple[tuple[str | None, str | None], _Bucket]) -> tuple[int, str, str]:

@@ -78,6 +78,11 @@ class Order(BaseModel):
     )
     commission_rate_percent: float | None
     tracking_id: str | None
+    channels: list[str] = Field(
+        default_factory=list,
+        description="The channels (gpt, mcp, web, api) whose links carry this tracking ID; "
+        "empty for a tracking ID this deployment does not hand out.",
+    )
 
 
 def to_order(record: Mapping[str, object]) -> Order | None:
@@ -159,6 +164,24 @@ class OrderTotals(BaseModel):
     estimated_commission: str = Field(description="Sum of estimated commissions.")
 
 
+class ChannelTotals(BaseModel):
+    """Orders of one tracking ID in one currency, every status but invalid: which
+    assistant earned what."""
+
+    tracking_id: str | None
+    channels: list[str] = Field(
+        description="The channels whose links carry this tracking ID (gpt, mcp, web, api)."
+    )
+    known: bool = Field(
+        description="False: a tracking ID this deployment does not hand out (another site, "
+        "an old setting)."
+    )
+    currency: str | None
+    orders: int
+    paid_amount: str = Field(description="Sum of paid amounts, a decimal string.")
+    estimated_commission: str = Field(description="Sum of estimated commissions.")
+
+
 class OrderSummary(BaseModel):
     start: date
     end: date
@@ -167,6 +190,11 @@ class OrderSummary(BaseModel):
     by_status: list[OrderTotals]
     totals: list[OrderTotals] = Field(
         description="Per currency, every status but invalid (never settled) together."
+    )
+    by_tracking_id: list[ChannelTotals] = Field(
+        default_factory=list,
+        description="Per tracking ID and currency, every status but invalid; each "
+        "configured tracking ID is listed, with 0 orders when it earned nothing.",
     )
     complete: bool = Field(description="False when the summary stopped short of the range.")
     pages_fetched: int
