@@ -39,7 +39,9 @@ def test_hot_products_are_shown_on_arrival(page, demo_server) -> None:
 
 
 def test_search_shows_the_same_cards_as_the_api(page, demo_server) -> None:
-    answer = get_json(demo_server + "/api/products/search?page_size=12&q=phone+case")
+    # The landing page is the web channel: its links carry ALIEXPRESS_TRACKING_ID_WEB.
+    answer = get_json(demo_server + "/web/api/products/search?page_size=12&q=phone+case")
+    other = get_json(demo_server + "/api/products/search?page_size=12&q=phone+case")
     page.goto(demo_server + "/")
     page.locator(CARDS).first.wait_for()  # hot products first
     page.fill("#q", "phone case")
@@ -54,6 +56,7 @@ def test_search_shows_the_same_cards_as_the_api(page, demo_server) -> None:
     assert cards.first.locator(".pc-delivery").inner_text() == f"Delivery in about {days} days"
     link = cards.first.locator("a.pc-action")
     assert link.get_attribute("href") == first["affiliate_url"]
+    assert first["affiliate_url"] != other["products"][0]["affiliate_url"]  # demo_web's own
     assert link.get_attribute("rel") == "noopener sponsored"
 
 
