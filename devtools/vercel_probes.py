@@ -152,6 +152,10 @@ def configured_probes(product_id: str, mode: str = "live") -> list[Probe]:
             code="invalid_request",
         ),
         Probe("links", f"/api/links?url={url}", 200, key="links"),
+        # The channels' entrances (lib/http/channels.py), as vercel.json routes them.
+        Probe("products", "/gpt/api/products/search?q=phone+case", 200, key="products"),
+        Probe("links", f"/web/api/links?url={url}", 200, key="links"),
+        Probe("promotions", "/gpt/api/promotions/products?name=weeklydeals", 200, key="products"),
         Probe("links", "/api/links?url=https://example.com/", 422, code="invalid_request"),
         Probe("categories", "/api/categories", 200, key="categories"),
         Probe("categories", "/api/categories?parent_id=509", 200, key="categories"),
