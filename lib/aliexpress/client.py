@@ -168,18 +168,26 @@ class AliExpressClient:
 
         return converted(result.get("products"), "product", to_product_detail)
 
-    async def generate_links(
+    async def generate_links(self, urls: Sequence[str], tracking_id: str) -> list[AffiliateLink]:
+        """``aliexpress.affiliate.link.generate``: ordinary affiliate links, in request order."""
+        by_url = await self.promotion_links(urls, tracking_id)
+        from lib.aliexpress.link_models import AffiliateLink
+
+        return [AffiliateLink(url=url, affiliate_url=by_url.get(url)) for url in urls]
+
+    async def promotion_links(
         self,
         urls: Sequence[str],
         tracking_id: str,
         *,
         link_type: int = NORMAL_LINK,
         deadline: float | None = None,
-    ) -> list[AffiliateLink]:
-        """``aliexpress.affiliate.link.generate``: affiliate links, in request order
-        (``link_type``: ``NORMAL_LINK`` or ``HOT_LINK``, CONTRACT §9)."""
+    ) -> dict[str, str]:
+        """``aliexpress.affiliate.link.generate`` (``link_type``: ``NORMAL_LINK`` or
+        ``HOT_LINK``, CONTRACT §9): URL -> its affiliate link, for the URLs that got one.
+        Plain strings: hot-product links need no answer model (a cold start builds none)."""
         # source_values is comma-separated: a comma inside a URL must travel as %2C.
-        sources = [url.replace(",", "%2C") for url in urls]
+        sources = {url.replace(",", "%2C"): url for url in urls}
         result = await self.call(
             "aliexpress.affiliate.link.generate",
             {
@@ -189,16 +197,13 @@ class AliExpressClient:
             },
             deadline=deadline,
         )
-        from lib.aliexpress.link_models import AffiliateLink
-
-        by_source = {
-            text(link.get("source_value")): text(link.get("promotion_link"))
-            for link in records(result.get("promotion_links"), "promotion_link")
-        }
-        return [
-            AffiliateLink(url=url, affiliate_url=by_source.get(source))
-            for url, source in zip(urls, sources, strict=True)
-        ]
+        found = {}
+        for link in records(result.get("promotion_links"), "promotion_link"):
+            url = sources.get(text(link.get("source_value")) or "")
+            affiliate_url = text(link.get("promotion_link"))
+            if url is not None and affiliate_url:
+                found[url] = affiliate_url
+        return found
 
     async def get_categories(self) -> list[Category]:
         """``aliexpress.affiliate.category.get``: the whole category tree, flat."""

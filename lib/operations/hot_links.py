@@ -47,7 +47,7 @@ async def with_hot_links[P: Product](client: AliExpressClient, products: Sequenc
     try:
         answers = await asyncio.gather(
             *(
-                client.generate_links(
+                client.promotion_links(
                     batch, client.tracking_id, link_type=HOT_LINK, deadline=HOT_LINK_DEADLINE
                 )
                 for batch in batches
@@ -56,9 +56,7 @@ async def with_hot_links[P: Product](client: AliExpressClient, products: Sequenc
     except AliExpressError as error:
         annotate(hot_links=error.code)  # ordinary links stay: they still earn
         return list(products)
-    made = {
-        link.url: link.affiliate_url for batch in answers for link in batch if link.affiliate_url
-    }
+    made = {url: link for answer in answers for url, link in answer.items()}
     annotate(hot_links=len(made))
     return [_hot(p, made[p.url]) if _is_hot(p) and p.url in made else p for p in products]
 
