@@ -6,10 +6,12 @@ context and bearer auth, and declares the dependencies handlers use once
 (``Annotated`` aliases), so tests can swap them with ``dependency_overrides``.
 """
 
+import warnings
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, Security
 from fastapi.security import HTTPBearer
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
@@ -21,6 +23,13 @@ from lib.http.fastapi_errors import install_error_handlers
 from lib.http.rate_limit import enforce_client_rate_limit
 from lib.http.slashes import TrailingSlashInsensitive
 from lib.upstream import ClientProvider, link_resolvers
+
+# FastAPI hands pydantic a parameter's alias with its type and silences pydantic's
+# warning about it while it builds the type's validator. Models with defer_build are
+# built on their route's first request instead, where that silence does not reach.
+warnings.filterwarnings(
+    "ignore", "The 'alias' attribute", category=UnsupportedFieldAttributeWarning
+)
 
 
 async def settings_dependency() -> Settings:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.money import Money
 from lib.aliexpress.values import (
@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 MAX_DELIVERY_DAYS = 365  # more than a year is no delivery estimate
 # One run of ASCII digits, 1-4 long, and no sign or range ("7", "7 days"; not "-3", "7-12").
 _ONE_NUMBER = re.compile(r"[^0-9-]*([0-9]{1,4})[^0-9-]*")
+# The shapes no products cold start answers with first (its first request is a search)
+# are built on first use, not at import; FastAPI's adapters of their routes defer with them.
+_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class Shop(BaseModel):
@@ -94,6 +97,8 @@ class Product(BaseModel):
 
 
 class ProductDetail(Product):
+    model_config = _ON_FIRST_USE
+
     images: list[str] = Field(default_factory=list)
     video_url: str | None = None
 
@@ -109,12 +114,16 @@ class ProductPage(BaseModel):
 class SimilarPage(BaseModel):
     """Products related to one product (``product.smartmatch``); it is never among them."""
 
+    model_config = _ON_FIRST_USE
+
     page: int
     has_more: bool
     products: list[Product]
 
 
 class ProductBatch(BaseModel):
+    model_config = _ON_FIRST_USE
+
     products: list[ProductDetail]
     not_found: list[str]
 

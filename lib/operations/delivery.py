@@ -15,7 +15,6 @@ from lib.config import Settings
 from lib.http.errors import NotFound
 from lib.operations.params import LocaleParams
 from lib.operations.products import (
-    BUILT_AT_IMPORT,
     BUILT_ON_FIRST_USE,
     PRODUCT_ID_DESCRIPTION,
     PRODUCT_ID_PATTERN,
@@ -44,7 +43,7 @@ class _SkuId(BaseModel):
 class ShippingQueryParams(LocaleParams, _SkuId):
     """The query string of the REST route (the product ID is in the path)."""
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
 class ShippingParams(ShippingQueryParams, _ProductId):

@@ -18,11 +18,11 @@ from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
 PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
-# Which validators are built at import. FastAPI reads a route's query model when the
-# route is declared: a deferred one would be built there again for every route that
-# takes it. The field mixins and the models a route builds per request wait for
-# first use: every class built at import delays a cold instance's first answer.
-BUILT_AT_IMPORT = ConfigDict(defer_build=False)
+# Every validator waits for first use: each class built at import delays a cold
+# instance's first answer. FastAPI's adapters of a deferred model defer too (pydantic's
+# TypeAdapter takes defer_build from the model's config), so a route's query model is
+# built on the route's first request, and the per-field adapters FastAPI makes of a
+# query model on first use, which only name its fields, are never built.
 BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
@@ -93,7 +93,7 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     (pydantic puts the last base's fields first: the filters, then the locale.)
     """
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
 class _ProductId(BaseModel):
@@ -135,7 +135,7 @@ class _SimilarPage(BaseModel):
 class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
 class SimilarProductsParams(SimilarPageParams, _ProductId):
