@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 MAX_DELIVERY_DAYS = 365  # more than a year is no delivery estimate
 # One run of ASCII digits, 1-4 long, and no sign or range ("7", "7 days"; not "-3", "7-12").
 _ONE_NUMBER = re.compile(r"[^0-9-]*([0-9]{1,4})[^0-9-]*")
-# The shapes no products cold start answers with first (its first request is a search)
-# are built on first use, not at import; FastAPI's adapters of their routes defer with them.
+# Page and detail shapes are built on first use, not at import: FastAPI's adapters of
+# the routes answering with them defer with them, and a cold start answers one route.
 _ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
@@ -104,6 +104,8 @@ class ProductDetail(Product):
 
 
 class ProductPage(BaseModel):
+    model_config = _ON_FIRST_USE
+
     page: int
     page_size: int
     total: int

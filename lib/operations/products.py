@@ -96,13 +96,15 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     model_config = BUILT_ON_FIRST_USE
 
 
-class _ProductId(BaseModel):
+class ProductIdField(BaseModel):
+    """The product_id field of the operations on one product (shared with delivery)."""
+
     model_config = BUILT_ON_FIRST_USE
 
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
-class ProductParams(LocaleParams, _ProductId):
+class ProductParams(LocaleParams, ProductIdField):
     """getProduct: one product by ID (fields: product_id, then the locale)."""
 
     model_config = BUILT_ON_FIRST_USE
@@ -138,7 +140,7 @@ class SimilarPageParams(LocaleParams, _SimilarPage):
     model_config = BUILT_ON_FIRST_USE
 
 
-class SimilarProductsParams(SimilarPageParams, _ProductId):
+class SimilarProductsParams(SimilarPageParams, ProductIdField):
     """listSimilarProducts / similar_products: products like one product (fields:
     product_id, page, then the locale)."""
 

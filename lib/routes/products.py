@@ -28,18 +28,10 @@ from lib.operations.products import (
 router = data_router()
 
 SearchQuery = Annotated[ProductSearchParams, Query()]
+LocaleQuery = Annotated[LocaleParams, Query()]
 # The query models are built on their route's first request, not at import (see
 # lib.operations.products.BUILT_ON_FIRST_USE).
 _ON_FIRST_USE = ConfigDict(defer_build=True)
-
-
-class _LocaleQuery(LocaleParams):
-    """getProduct's and getVariants' query string: the locale."""
-
-    model_config = _ON_FIRST_USE
-
-
-LocaleQuery = Annotated[_LocaleQuery, Query()]
 
 
 class _CommaSeparatedIds(BaseModel):
