@@ -6,10 +6,12 @@ context and bearer auth, and declares the dependencies handlers use once
 (``Annotated`` aliases), so tests can swap them with ``dependency_overrides``.
 """
 
+import warnings
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, Security
 from fastapi.security import HTTPBearer
+from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from lib.aliexpress.client import AliExpressClient
 from lib.aliexpress.errors import AliExpressError
@@ -22,6 +24,13 @@ from lib.http.fastapi_errors import install_error_handlers
 from lib.http.rate_limit import enforce_client_rate_limit
 from lib.http.slashes import TrailingSlashInsensitive
 from lib.upstream import ClientProvider, link_resolvers
+
+# FastAPI hands pydantic a parameter's alias with its type and silences pydantic's
+# warning about it while it builds the type's validator. Models with defer_build are
+# built on their route's first request instead, where that silence does not reach.
+warnings.filterwarnings(
+    "ignore", "The 'alias' attribute", category=UnsupportedFieldAttributeWarning
+)
 
 
 async def settings_dependency() -> Settings:
@@ -40,29 +49,26 @@ _bearer = HTTPBearer(
 )
 
 
-async def require_api_key(
-    request: Request,
-    settings: SettingsDep,
-    _credentials: Annotated[object, Security(_bearer)] = None,
-) -> None:
-    check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
-
-
-async def client_rate_limit(settings: SettingsDep) -> None:
-    """Shopper-facing routes only: the owner's routes declare their own dependencies."""
-    await enforce_client_rate_limit(settings)
-
-
 PUBLIC_CACHE = "public, max-age=0, s-maxage=300, stale-while-revalidate=600"
 PRIVATE_CACHE = "private, no-store"
 
 
-async def cache_headers(response: Response, settings: SettingsDep) -> None:
-    """CDN caching for successful answers (errors set no-store themselves).
+async def shopper_facing(
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    _credentials: Annotated[object, Security(_bearer)] = None,
+) -> None:
+    """Every shopper-facing route, in this order: the bearer check, the per-client rate
+    limit, then CDN caching for the successful answer (errors set no-store themselves).
 
     With PROXY_API_KEY set, answers are private: a shared cache must never hand
-    an authorised caller's answer to one who failed auth.
+    an authorised caller's answer to one who failed auth. The owner's routes declare
+    their own dependencies. One dependency, not three: FastAPI analyses every route's
+    dependencies anew when the route is declared, each one at cold-start cost.
     """
+    check_api_key(request.headers.get("authorization"), settings.proxy_api_key)
+    await enforce_client_rate_limit(settings)
     response.headers["Cache-Control"] = PRIVATE_CACHE if settings.proxy_api_key else PUBLIC_CACHE
 
 
@@ -75,12 +81,11 @@ class _Overrides:
 
 def data_router(*dependencies: Any) -> APIRouter:
     """The router a data function declares its routes on: every route carries the
-    bearer check, the per-client rate limit and the cache headers itself. ``dependencies``
-    replace those (the owner's orders function brings its own key check, is private and
-    is never rate limited)."""
-    shopper_facing = (Depends(require_api_key), Depends(client_rate_limit), Depends(cache_headers))
+    bearer check, the per-client rate limit and the cache headers itself (``shopper_facing``).
+    ``dependencies`` replace those (the owner's orders function brings its own key check,
+    is private and is never rate limited)."""
     return APIRouter(
-        dependencies=list(dependencies or shopper_facing),
+        dependencies=list(dependencies or (Depends(shopper_facing),)),
         dependency_overrides_provider=_Overrides(),
     )
 

@@ -32,7 +32,7 @@ days outside 0-365, an attribute without a name or value.
 import logging
 from collections.abc import Mapping
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.money import Money
 from lib.aliexpress.values import is_decimal_amount, reader, records, text, to_int
@@ -41,10 +41,15 @@ log = logging.getLogger(__name__)
 
 MAX_DELIVERY_DAYS = 365  # more than a year is no delivery estimate
 MAX_STOCK = 10**9
+# Built on first use, not at import: no cold start of the products function answers
+# with these first (FastAPI's adapters of the routes that do defer with them).
+_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class Shipping(BaseModel):
     """What delivering one product (or one SKU of it) to one country costs and takes."""
+
+    model_config = _ON_FIRST_USE
 
     product_id: str
     sku_id: str | None = Field(description="The SKU asked about; null for the default one.")
@@ -60,12 +65,16 @@ class Shipping(BaseModel):
 
 
 class VariantAttribute(BaseModel):
+    model_config = _ON_FIRST_USE
+
     name: str = Field(description="Attribute name as AliExpress wrote it, e.g. Color.")
     value: str = Field(description="Its value for this SKU, e.g. Blue.")
 
 
 class Variant(BaseModel):
     """One SKU: a combination of attributes with its own price."""
+
+    model_config = _ON_FIRST_USE
 
     sku_id: str
     attributes: list[VariantAttribute] = Field(
@@ -79,11 +88,15 @@ class Variant(BaseModel):
 
 
 class VariantOption(BaseModel):
+    model_config = _ON_FIRST_USE
+
     name: str
     values: list[str] = Field(description="Every value this attribute takes, in SKU order.")
 
 
 class VariantList(BaseModel):
+    model_config = _ON_FIRST_USE
+
     product_id: str
     ship_to: str
     options: list[VariantOption] = Field(

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.money import Money
 from lib.aliexpress.values import (
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 MAX_DELIVERY_DAYS = 365  # more than a year is no delivery estimate
 # One run of ASCII digits, 1-4 long, and no sign or range ("7", "7 days"; not "-3", "7-12").
 _ONE_NUMBER = re.compile(r"[^0-9-]*([0-9]{1,4})[^0-9-]*")
+# Page and detail shapes are built on first use, not at import: FastAPI's adapters of
+# the routes answering with them defer with them, and a cold start answers one route.
+_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class Shop(BaseModel):
@@ -110,11 +113,15 @@ class Product(BaseModel):
 
 
 class ProductDetail(Product):
+    model_config = _ON_FIRST_USE
+
     images: list[str] = Field(default_factory=list)
     video_url: str | None = None
 
 
 class ProductPage(BaseModel):
+    model_config = _ON_FIRST_USE
+
     page: int
     page_size: int
     total: int
@@ -125,12 +132,16 @@ class ProductPage(BaseModel):
 class SimilarPage(BaseModel):
     """Products related to one product (``product.smartmatch``); it is never among them."""
 
+    model_config = _ON_FIRST_USE
+
     page: int
     has_more: bool
     products: list[Product]
 
 
 class ProductBatch(BaseModel):
+    model_config = _ON_FIRST_USE
+
     products: list[ProductDetail]
     not_found: list[str]
 

@@ -14,20 +14,9 @@ from lib.aliexpress.product_refs import unknown_product_message
 from lib.config import Settings
 from lib.http.errors import NotFound
 from lib.operations.params import LocaleParams
-from lib.operations.products import (
-    BUILT_AT_IMPORT,
-    BUILT_ON_FIRST_USE,
-    PRODUCT_ID_DESCRIPTION,
-    PRODUCT_ID_PATTERN,
-)
+from lib.operations.products import BUILT_ON_FIRST_USE, ProductIdField
 
 SKU_ID_PATTERN = "^[0-9]{1,24}$"
-
-
-class _ProductId(BaseModel):
-    model_config = BUILT_ON_FIRST_USE
-
-    product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
 class _SkuId(BaseModel):
@@ -44,16 +33,16 @@ class _SkuId(BaseModel):
 class ShippingQueryParams(LocaleParams, _SkuId):
     """The query string of the REST route (the product ID is in the path)."""
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
-class ShippingParams(ShippingQueryParams, _ProductId):
+class ShippingParams(ShippingQueryParams, ProductIdField):
     """getShipping / get_shipping: product_id, sku_id, then the locale."""
 
     model_config = BUILT_ON_FIRST_USE
 
 
-class VariantsParams(LocaleParams, _ProductId):
+class VariantsParams(LocaleParams, ProductIdField):
     """getVariants / get_variants: product_id, then the locale."""
 
     model_config = BUILT_ON_FIRST_USE

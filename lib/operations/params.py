@@ -4,7 +4,7 @@ an operation's input model with the contract's 422 when they do not fit."""
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from lib.aliexpress.platform import (
@@ -30,6 +30,9 @@ _NORMALISE = {
 
 class LocaleParams(BaseModel):
     """Where the shopper is; unset parts come from the deployment's defaults."""
+
+    # Built on first use: the operations take subclasses, each with its own validator.
+    model_config = ConfigDict(defer_build=True)
 
     ship_to: str | None = Field(
         default=None,

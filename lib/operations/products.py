@@ -19,11 +19,11 @@ from lib.upstream import link_resolvers
 
 MAX_BATCH = 20
 PRODUCT_ID_PATTERN = f"^{_PRODUCT_ID}$"  # ASCII digits only, as in the models
-# Which validators are built at import. FastAPI reads a route's query model when the
-# route is declared: a deferred one would be built there again for every route that
-# takes it. The field mixins and the models a route builds per request wait for
-# first use: every class built at import delays a cold instance's first answer.
-BUILT_AT_IMPORT = ConfigDict(defer_build=False)
+# Every validator waits for first use: each class built at import delays a cold
+# instance's first answer. FastAPI's adapters of a deferred model defer too (pydantic's
+# TypeAdapter takes defer_build from the model's config), so a route's query model is
+# built on the route's first request, and the per-field adapters FastAPI makes of a
+# query model on first use, which only name its fields, are never built.
 BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 PRODUCT_ID_DESCRIPTION = (
     "Numeric product ID, e.g. 1005006123456789 (the number in /item/<id>.html)."
@@ -94,16 +94,18 @@ class ProductSearchParams(LocaleParams, ProductFilters):
     (pydantic puts the last base's fields first: the filters, then the locale.)
     """
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
-class _ProductId(BaseModel):
+class ProductIdField(BaseModel):
+    """The product_id field of the operations on one product (shared with delivery)."""
+
     model_config = BUILT_ON_FIRST_USE
 
     product_id: str = Field(pattern=PRODUCT_ID_PATTERN, description=PRODUCT_ID_DESCRIPTION)
 
 
-class ProductParams(LocaleParams, _ProductId):
+class ProductParams(LocaleParams, ProductIdField):
     """getProduct: one product by ID (fields: product_id, then the locale)."""
 
     model_config = BUILT_ON_FIRST_USE
@@ -136,10 +138,10 @@ class _SimilarPage(BaseModel):
 class SimilarPageParams(LocaleParams, _SimilarPage):
     """Which page of similar products (REST puts the product ID in the path)."""
 
-    model_config = BUILT_AT_IMPORT
+    model_config = BUILT_ON_FIRST_USE
 
 
-class SimilarProductsParams(SimilarPageParams, _ProductId):
+class SimilarProductsParams(SimilarPageParams, ProductIdField):
     """listSimilarProducts / similar_products: products like one product (fields:
     product_id, page, then the locale)."""
 

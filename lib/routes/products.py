@@ -7,7 +7,7 @@ operations' input models, so the GPT spec and the MCP tools cannot drift apart.
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lib.aliexpress.delivery_models import Shipping, VariantList
 from lib.aliexpress.models import ProductBatch, ProductDetail, ProductPage, SimilarPage
@@ -29,9 +29,14 @@ router = data_router()
 
 SearchQuery = Annotated[ProductSearchParams, Query()]
 LocaleQuery = Annotated[LocaleParams, Query()]
+# The query models are built on their route's first request, not at import (see
+# lib.operations.products.BUILT_ON_FIRST_USE).
+_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 class _CommaSeparatedIds(BaseModel):
+    model_config = _ON_FIRST_USE
+
     ids: str = Field(
         min_length=1,
         max_length=8000,
@@ -43,6 +48,8 @@ class _CommaSeparatedIds(BaseModel):
 
 class ProductBatchQuery(LocaleParams, _CommaSeparatedIds):
     """getProducts' query string: the IDs as one comma-separated value, then the locale."""
+
+    model_config = _ON_FIRST_USE
 
 
 @router.get(
