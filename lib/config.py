@@ -29,7 +29,6 @@ DEMO_FLAG = "ALIEXPRESS_DEMO_GATEWAY"
 # The secrets: never in a repr (or a log line built from one).
 SECRET_FIELDS = frozenset({"app_secret", "proxy_api_key", "owner_api_key", "redis_url"})
 REDIS_SCHEMES = ("redis://", "rediss://")
-# Positive whole numbers that switch a limit on; unset leaves it off.
 # Who a request came through (lib/http/channels.py): each may earn on its own tracking ID.
 CHANNELS = ("gpt", "mcp", "web", "api")
 DEFAULT_CHANNEL = "api"
@@ -41,6 +40,7 @@ CHANNEL_TRACKING_VARIABLES = tuple(
 # separators or control characters is a pasted mistake, not an ID.
 TRACKING_ID_RULE = "must be 1-64 characters of letters, digits, '_', '-' or '.'"
 _TRACKING_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+# Positive whole numbers that switch a limit on; unset leaves it off.
 LIMIT_VARIABLES = (
     ("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
     ("UPSTREAM_CALLS_PER_SECOND", "upstream_calls_per_second"),
@@ -232,7 +232,8 @@ class Settings(NamedTuple):
         found = []
         if not self.default_tracking_id:
             found.append(
-                "ALIEXPRESS_TRACKING_ID is not set: /api/links answers 503 not_configured and "
+                "ALIEXPRESS_TRACKING_ID is not set (or not usable): /api/links answers 503 "
+                "not_configured and "
                 "products carry no affiliate_url (no commission is earned)."
             )
         return tuple(found)
