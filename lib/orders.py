@@ -192,6 +192,7 @@ def summarise(
             by_currency.setdefault(currency, _Bucket()).add(order)
             by_tracking.setdefault((order.tracking_id, currency), _Bucket()).add(order)
     earning = {tracking_id for tracking_id, _ in by_tracking}
+    configured = {tracking_id: rank for rank, tracking_id in enumerate(attribution)}
     for tracking_id in attribution:
         if tracking_id not in earning:
             by_tracking[(tracking_id, None)] = _Bucket()
@@ -211,7 +212,7 @@ def summarise(
         by_tracking_id=[
             bucket.by_channel(tracking_id, attribution.get(tracking_id or "", ()), currency)
             for (tracking_id, currency), bucket in sorted(
-                by_tracking.items(), key=lambda item: _tracking_key(item[0], attribution)
+                by_tracking.items(), key=lambda item: _tracking_key(item[0], configured)
             )
         ],
         complete=progress.stopped_short is None,
@@ -295,12 +296,11 @@ def _currency(order: Order) -> str | None:
 
 
 def _tracking_key(
-    key: tuple[str | None, str | None], attribution: Attribution
+    key: tuple[str | None, str | None], configured: Mapping[str, int]
 ) -> tuple[int, str, str]:
     """Configured tracking IDs first, in the channels' order, then unknown ones by name."""
     tracking_id, currency = key
-    order = list(attribution)
-    rank = order.index(tracking_id) if tracking_id in order else len(order)
+    rank = configured.get(tracking_id or "", len(configured))
     return rank, tracking_id or "", currency or ""
 
 
