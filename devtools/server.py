@@ -27,7 +27,13 @@ from urllib.parse import urlsplit
 import uvicorn
 
 from devtools.vercel_routes import ROOT, Router, function_entrypoint, function_module
-from lib.config import REQUIRED, Settings, get_settings
+from lib.config import (
+    CHANNEL_TRACKING_VARIABLES,
+    DEFAULT_CHANNEL,
+    REQUIRED,
+    Settings,
+    get_settings,
+)
 from lib.http.plain import serve_lifespan
 
 Scope = dict[str, Any]
@@ -149,9 +155,12 @@ def start_demo_gateway(stack: contextlib.ExitStack, latency: float) -> str:
         ALIEXPRESS_DEMO_GATEWAY="1",
     )
     os.environ.setdefault("ALIEXPRESS_TRACKING_ID", "demo_tracking_id")
-    # One demo tracking ID per channel, so a demo link shows which entrance made it.
-    for channel in ("gpt", "mcp", "web"):
-        os.environ.setdefault(f"ALIEXPRESS_TRACKING_ID_{channel.upper()}", f"demo_{channel}")
+    # One demo tracking ID per channel, so a demo link shows which entrance made it (the
+    # default channel keeps the default ID).
+    for name, field_name in CHANNEL_TRACKING_VARIABLES:
+        channel = field_name.removeprefix("tracking_id_")
+        if channel != DEFAULT_CHANNEL:
+            os.environ.setdefault(name, f"demo_{channel}")
     # Demo orders are the fake gateway's; a known key lets anyone try the owner routes.
     os.environ.setdefault("OWNER_API_KEY", DEMO_OWNER_KEY)
     return url

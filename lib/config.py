@@ -32,6 +32,10 @@ REDIS_SCHEMES = ("redis://", "rediss://")
 # Who a request came through (lib/http/channels.py): each may earn on its own tracking ID.
 CHANNELS = ("gpt", "mcp", "web", "api")
 DEFAULT_CHANNEL = "api"
+# The path prefix each REST channel enters by (lib/http/channels.py); ``mcp`` has its own
+# function and ``api`` is no prefix at all. Here, not there: the GPT spec function reads it
+# too and imports nothing of ASGI.
+ENTRANCE_OF = {"gpt": "/gpt", "web": "/web"}
 CHANNEL_TRACKING_VARIABLES = tuple(
     (f"ALIEXPRESS_TRACKING_ID_{channel.upper()}", f"tracking_id_{channel}") for channel in CHANNELS
 )

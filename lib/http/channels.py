@@ -16,11 +16,8 @@ owner which assistant earns.
 
 from __future__ import annotations
 
-from lib.config import DEFAULT_CHANNEL
+from lib.config import DEFAULT_CHANNEL, ENTRANCE_OF
 from lib.http.context import ASGIApp, Receive, Scope, Send, annotate
-
-# Entrance prefix -> channel. ``mcp`` has its own function; ``api`` is no prefix at all.
-ENTRANCES = {"/gpt": "gpt", "/web": "web"}
 
 
 def channel_of(scope: Scope) -> str:
@@ -30,7 +27,7 @@ def channel_of(scope: Scope) -> str:
 
 def split_entrance(path: str) -> tuple[str, str]:
     """``/gpt/api/links`` -> (``gpt``, ``/api/links``); a path without one -> (``api``, path)."""
-    for prefix, channel in ENTRANCES.items():
+    for channel, prefix in ENTRANCE_OF.items():
         if path.startswith(prefix) and path[len(prefix) : len(prefix) + 1] == "/":
             return channel, path[len(prefix) :]
     return DEFAULT_CHANNEL, path

@@ -15,10 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lib.config import Settings, get_settings
+from lib.config import ENTRANCE_OF, Settings, get_settings
 from lib.http.plain import Request, Response, json_response
-
-GPT_ENTRANCE = "/gpt"  # lib/http/channels.py ENTRANCES (not imported: it needs no ASGI here)
 
 SPEC_FILE = Path(__file__).resolve().parents[1] / "openapi_gpt.json"
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?")
@@ -54,7 +52,7 @@ def public_base_url(settings: Settings, request: Request) -> str:
 def spec_for(settings: Settings, request: Request) -> dict[str, Any]:
     # A new top-level dict: the cached document itself is never modified.
     document = _spec_document(with_security=bool(settings.proxy_api_key))
-    url = public_base_url(settings, request) + GPT_ENTRANCE
+    url = public_base_url(settings, request) + ENTRANCE_OF["gpt"]
     return {**document, "servers": [{"url": url}]}
 
 
